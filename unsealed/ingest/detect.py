@@ -18,7 +18,8 @@ HEAD_BYTES = 8192
 # kind -> (mime, family, usual extensions). The family groups kinds for search facets.
 KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "pdf": ("application/pdf", "pdf", (".pdf",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc", (".docx", ".docm", ".dotx")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "doc",
+             (".docx", ".docm", ".dotx")),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "sheet", (".xlsx", ".xlsm", ".xltx")),
     "xlsb": ("application/vnd.ms-excel.sheet.binary.macroenabled.12", "sheet", (".xlsb",)),
     "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "doc", (".pptx", ".pptm")),
@@ -86,10 +87,15 @@ def detect(path: str | os.PathLike, name: str | None = None, head: bytes | None 
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     kind = _sniff(path, head, name or os.fspath(path))
-    mime, family, exts = KINDS[kind]
-    ext = os.path.splitext(name or os.fspath(path))[1].lower()
-    mismatch = bool(ext) and bool(exts) and ext not in exts and not _compatible(kind, ext)
-    return Detected(kind, mime, family, mismatch)
+    mime, family, _ = KINDS[kind]
+    return Detected(kind, mime, family, extension_disagrees(kind, name or os.fspath(path)))
+
+
+def extension_disagrees(kind: str, name: str) -> bool:
+    """True when ``name`` has an extension that a file of this content kind would not have."""
+    exts = KINDS.get(kind, KINDS["unknown"])[2]
+    ext = os.path.splitext(name)[1].lower()
+    return bool(ext) and bool(exts) and ext not in exts and not _compatible(kind, ext)
 
 
 def _compatible(kind: str, ext: str) -> bool:

@@ -1,0 +1,130 @@
+"""One unit of ingest work, done in a worker process: store, identify and read one file.
+
+A task is either a source file (hashed and copied into the blob store) or a blob
+already in the store (an archive member or attachment). The worker detects the
+type, extracts unless this content was extracted before by the same extractor
+version, and moves children into the blob store. The main process records the
+result in the catalog, so workers never write to it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unsealed.extract.base import Context, Extraction, Limits, Probe, TimedOut
+from unsealed.extract.registry import VERSION, run_extractor
+from unsealed.ingest.detect import HEAD_BYTES, detect
+from unsealed.store.blobs import BlobStore
+from unsealed.store.case import CATALOG, connect
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to process. ``source`` is a file path for files, None for blobs already stored."""
+
+    key: int  # the main process's handle for this task
+    name: str  # file name, for the extension check and hints
+    depth: int
+    source: str | None = None
+    sha256: str | None = None
+
+
+@dataclass
+class ChildResult:
+    name: str
+    sha256: str | None
+    size: int | None
+    status: str
+    error: str | None
+    modified: str | None
+
+
+@dataclass
+class Result:
+    key: int
+    sha256: str | None = None
+    size: int = 0
+    kind: str = "unknown"
+    mime: str = "application/octet-stream"
+    ext_mismatch: bool = False
+    extraction: Extraction | None = None  # None: already extracted (skipped) or unreadable
+    children: list[ChildResult] = field(default_factory=list)
+    status: str = "ok"  # for the item: 'ok' or why it could not be read at all
+    error: str | None = None
+    seconds: float = 0.0
+
+
+class Worker:
+    """State a worker process keeps between tasks: the blob store and a read-only catalog."""
+
+    def __init__(self, case_root: str, passwords: tuple[str, ...], limits: Limits):
+        self.root = Path(case_root)
+        self.blobs = BlobStore(self.root / "blobs")
+        self.passwords = passwords
+        self.limits = limits
+        self.scratch = self.root / "tmp"
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        self._conn: sqlite3.Connection | None = None
+        signal.signal(signal.SIGALRM, _alarm)
+
+    def extracted(self, sha: str) -> bool:
+        if self._conn is None:
+            self._conn = connect(self.root / CATALOG, readonly=True)
+        row = self._conn.execute("SELECT version FROM extractions WHERE sha256=?", (sha,)).fetchone()
+        return row is not None and row[0] == VERSION
+
+    def run(self, task: Task) -> Result:
+        """Do one task; failures come back in the result, never as an exception."""
+        result = Result(task.key)
+        try:
+            if task.source is not None:
+                sha, size, _ = self.blobs.put_file(task.source)
+            else:
+                sha, size = task.sha256, os.path.getsize(self.blobs.path(task.sha256))
+        except OSError as exc:
+            result.status, result.error = "error", f"cannot read: {exc.strerror or exc}"
+            return result
+        result.sha256, result.size = sha, size
+        blob_path = self.blobs.path(sha)
+        with open(blob_path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        found = detect(blob_path, name=task.name, head=head)
+        result.kind, result.mime, result.ext_mismatch = found.kind, found.mime, found.ext_mismatch
+        if self.extracted(sha):
+            return result
+        probe = Probe(kind=found.kind, mime=found.mime, name=task.name, size=size, head=head)
+        workdir = Path(tempfile.mkdtemp(dir=self.scratch, prefix="x-"))
+        try:
+            ctx = Context(workdir=workdir, passwords=self.passwords, limits=self.limits, depth=task.depth)
+            signal.setitimer(signal.ITIMER_REAL, self.limits.seconds)
+            try:
+                extraction = run_extractor(blob_path, probe, ctx)
+            except TimedOut as exc:  # raised by the alarm outside an extractor's own handling
+                extraction = Extraction(status="timeout", error=str(exc))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            result.children = [self._store_child(child) for child in extraction.children]
+            extraction.children = []
+            result.extraction = extraction
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return result
+
+    def _store_child(self, child) -> ChildResult:
+        if child.path is None:
+            return ChildResult(child.name, None, None, child.status or "error", child.error, child.modified)
+        try:
+            sha, size, _ = self.blobs.adopt(child.path)
+        except OSError as exc:
+            return ChildResult(child.name, None, None, "error", f"cannot store member: {exc}", child.modified)
+        return ChildResult(child.name, sha, size, child.status, child.error, child.modified)
+
+
+def _alarm(signum, frame):
+    raise TimedOut("reading took longer than the time limit: skipped (the original is preserved)")

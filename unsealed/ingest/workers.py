@@ -1,0 +1,128 @@
+"""A pool of worker processes that survives anything a file can do to a worker.
+
+concurrent.futures cannot kill one stuck task, and one crashed worker breaks the
+whole ProcessPoolExecutor; a hostile file (a parser segfault, an endless loop in
+C code) must cost only that file. So each worker here has its own pipe, gets a
+small batch of tasks, streams back one result per task, and is killed and
+replaced when it dies or overruns the hard time limit; the task it was on is
+reported as failed, the rest of its batch goes back to the queue.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+
+from unsealed.extract.base import Limits
+from unsealed.ingest.task import Result, Task, Worker
+
+BATCH = 8  # tasks sent to a worker at once: fewer round trips for small files
+
+
+def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits) -> None:
+    worker = Worker(case_root, passwords, limits)
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            return
+        if batch is None:
+            return
+        for task in batch:
+            conn.send(worker.run(task))
+
+
+class _Slot:
+    def __init__(self, ctx, args):
+        self.parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, *args), daemon=True)
+        self.process.start()
+        child.close()
+        self.pending: deque[Task] = deque()
+        self.since = 0.0  # when the current task started
+
+    def send(self, batch: list[Task]) -> None:
+        self.pending.extend(batch)
+        self.since = time.monotonic()
+        self.parent.send(batch)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.parent.close()
+
+
+class WorkerPool:
+    """Run tasks on ``n`` processes; results come back in completion order."""
+
+    def __init__(self, n: int, case_root: str, passwords: tuple[str, ...], limits: Limits):
+        self._ctx = mp.get_context("forkserver")
+        self._args = (case_root, passwords, limits)
+        self._hard_limit = limits.seconds + 30
+        self.slots = [_Slot(self._ctx, self._args) for _ in range(max(1, n))]
+
+    def run(self, next_tasks: Callable[[int], list[Task]], on_failure: Callable[[Task, str, str], Result]
+            ) -> Iterator[Result]:
+        """Yield results until ``next_tasks`` has nothing more and nothing is in flight.
+
+        ``next_tasks(n)`` returns up to n tasks (it is called again after results
+        come back, since results may create new tasks). ``on_failure`` builds the
+        result for a task whose worker died or overran the time limit.
+        """
+        while True:
+            for slot in self.slots:
+                if not slot.pending:
+                    batch = next_tasks(BATCH)
+                    if batch:
+                        slot.send(batch)
+            busy = [s for s in self.slots if s.pending]
+            if not busy:
+                return
+            ready = wait([s.parent for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
+            now = time.monotonic()
+            for slot in busy:
+                if slot.parent in ready:
+                    try:
+                        while slot.pending and slot.parent.poll():
+                            result = slot.parent.recv()
+                            slot.pending.popleft()
+                            slot.since = time.monotonic()
+                            yield result
+                        continue
+                    except (EOFError, OSError):
+                        pass  # the worker died: handled below
+                    yield from self._replace(slot, on_failure, "error",
+                                             "the reader crashed on this file: skipped (the original is preserved)")
+                elif slot.process.sentinel in ready or not slot.process.is_alive():
+                    yield from self._replace(slot, on_failure, "error",
+                                             "the reader crashed on this file: skipped (the original is preserved)")
+                elif now - slot.since > self._hard_limit:
+                    yield from self._replace(slot, on_failure, "timeout",
+                                             "reading took longer than the time limit: skipped "
+                                             "(the original is preserved)")
+
+    def _replace(self, slot: _Slot, on_failure, status: str, reason: str) -> Iterator[Result]:
+        culprit = slot.pending.popleft() if slot.pending else None
+        rest = list(slot.pending)
+        slot.kill()
+        index = self.slots.index(slot)
+        fresh = _Slot(self._ctx, self._args)
+        self.slots[index] = fresh
+        if culprit is not None:
+            yield on_failure(culprit, status, reason)
+        if rest:
+            fresh.send(rest)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.parent.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for slot in self.slots:
+            slot.process.join(2)
+            if slot.process.is_alive():
+                slot.process.kill()
