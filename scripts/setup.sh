@@ -13,9 +13,6 @@ APT_PACKAGES=(
   antiword                # text of legacy Word .doc files
   unar                    # RAR archives (rarfile drives it)
 )
-if [ "${1:-}" = "--test" ]; then
-  APT_PACKAGES+=(chromium chromium-driver)   # browser tests of the workbench and the published site
-fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,5 @@
+import sys
+
+from unsealed.cli import main
+
+sys.exit(main())
