@@ -157,6 +157,10 @@ def test_xml_entity_bomb_is_hostile(tmp_path):
     assert probe_of(path).kind == "docx"
     with pytest.raises(Hostile, match="XML entity bomb in word/document.xml"):
         run(path, tmp_path / "work")
+    utf16 = _docx(tmp_path / "bomb16.docx", bomb.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+                  .encode("utf-16"))
+    with pytest.raises(Hostile, match="XML entity bomb in word/document.xml"):
+        run(utf16, tmp_path / "work16")
 
 
 def test_zip_bomb_is_hostile(tmp_path):

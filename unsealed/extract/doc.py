@@ -149,8 +149,10 @@ def ole_children(ole: olefile.OleFileIO, ctx: Context) -> list[Child]:
             children.append(failed_child(f"{name}/{entry[-1]}", "unsupported",
                                          f"embedded {_STORAGE_TYPES[low]} kept inside the original file only"))
             continue
-        if low not in _PAYLOADS or (not parent and low == "contents" and len(entries) < 3):
+        if low not in _PAYLOADS:
             continue
+        if low != "\x01ole10native" and not _is_file(ole, entry):
+            continue  # e.g. Publisher's or Visio's own "Contents" stream: part of the format
         size = ole.get_size(entry)
         total += size
         name = "/".join(entry)
@@ -168,6 +170,19 @@ def ole_children(ole: olefile.OleFileIO, ctx: Context) -> list[Child]:
         if data:
             children.append(write_child(ctx, name, data))
     return children
+
+
+_FILE_MAGICS = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\xff\xd8\xff", b"\x89PNG", b"GIF8",
+                b"II*\x00", b"MM\x00*", b"7z\xbc\xaf", b"Rar!", b"BM")
+
+
+def _is_file(ole: olefile.OleFileIO, entry: list[str]) -> bool:
+    """Whether a Package/CONTENTS stream holds a whole file of a known type (by its magic)."""
+    try:
+        head = ole.openstream(entry).read(16)
+    except Exception:  # noqa: BLE001
+        return False
+    return head.startswith(_FILE_MAGICS) or b"%PDF-" in head
 
 
 def ole10native(data: bytes) -> tuple[str | None, bytes]:

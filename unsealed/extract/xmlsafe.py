@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -61,8 +62,16 @@ def read_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo, limits: Limits
 
 
 def parse_xml(data: bytes, part: str) -> Element:
-    """Parse an XML part; entity bombs raise Hostile, broken XML raises Corrupt."""
+    """Parse an XML part; entity bombs raise Hostile, broken XML raises Corrupt.
+
+    Entities can only be declared in a DOCTYPE, which real office parts never have. Parts
+    without one (in an ASCII-compatible encoding, so the check can see it) go to the C
+    parser, 5-10x faster than defusedxml's pure-Python one; anything else goes through
+    defusedxml, which refuses entity declarations.
+    """
     try:
+        if b"<!DOCTYPE" not in data and data[:2] not in (b"\xff\xfe", b"\xfe\xff") and b"\x00" not in data[:64]:
+            return ElementTree.fromstring(data)
         return fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise Hostile(f"XML entity bomb in {part}: {type(exc).__name__}") from exc
