@@ -66,6 +66,20 @@ def test_pdf_date(value, iso):
     assert pdf.pdf_date(value) == iso
 
 
+@pytest.mark.parametrize("text, usable", [
+    ("Secret!", False),  # under 10 characters
+    ("  \n\n  \t ", False),
+    ("新疆维吾尔自治区公安厅文件", True),
+    ("\ue012\ue013\ue014\ue015\ue016\ue017\ue018\ue019\ue01a\ue01b\ue01c 12", False),  # broken font
+    ("\ufffd" * 30 + "abcdefghijk", False),
+    ("Hello World, this is text", True),
+    ("!\"#!$%&$'()&)!!#\"!#'*+&),!\"#!!#'*+)&#*#", False),  # glyph codes of a Type3 font
+    ("合计金额 1,234.56 元", True),
+])
+def test_usable_text(text, usable):
+    assert pdf.usable_text(text) is usable
+
+
 @pytest.mark.parametrize("name", ["aes-128.pdf", "aes-256.pdf", "rc4-40.pdf", "rc4-128.pdf"])
 def test_encrypted_needs_password_then_opens(tmp_path, name):
     path = ENCRYPTION / name
@@ -97,6 +111,14 @@ def test_image_only_pages_are_flagged_for_ocr(tmp_path):
     result = run(CORPORA / "kreuzberg/test_documents/pdfs/image_only_german_pdf.pdf", tmp_path)
     assert result.metadata["page_count"] == 3
     assert result.metadata["text_pages"] == []
+
+
+def test_fonts_without_unicode_map_count_as_no_text(tmp_path):
+    # Type3 fonts: PDFium reads only control characters, so the pages need OCR
+    result = run(CORPORA / "ingest-file/tests/fixtures/example.pdf", tmp_path)
+    assert result.metadata["page_count"] == 9
+    assert result.metadata["text_pages"] == []
+    assert not any(ch in result.pages[0].text for ch in "\x01\x04\x05\x0b")
 
 
 def test_damaged_pdf_is_corrupt(tmp_path):

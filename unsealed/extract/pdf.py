@@ -21,6 +21,7 @@ from unsealed.extract.xmlsafe import failed_child, write_child
 # A page with fewer non-space characters than this has no usable text layer (OCR it).
 MIN_TEXT_CHARS = 10
 
+_CLEAN = {c: None for c in range(32) if c not in (9, 10)} | {0xFFFE: "-"}
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
 
@@ -106,7 +107,7 @@ def _read(pdf: pdfium.PdfDocument, password_used: str | None, ctx: Context) -> E
             break
         total += len(text)
         pages.append(Page(number, text))
-        if _has_text(text):
+        if usable_text(text):
             text_pages.append(number)
     meta["text_pages"] = text_pages
     children = _attachments(pdf, ctx)
@@ -125,17 +126,21 @@ def _page_text(pdf: pdfium.PdfDocument, index: int) -> str:
     finally:
         page.close()
     # PDFium marks a hyphen it joined across a line break with U+FFFE: put the hyphen back.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufffe", "-")
+    # Control characters come from fonts without a Unicode map: noise in a search index.
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CLEAN)
 
 
-def _has_text(text: str) -> bool:
-    count = 0
+def usable_text(text: str) -> bool:
+    """Whether a page has a real text layer: at least MIN_TEXT_CHARS letters or digits, and more
+    of them than U+FFFD, private-use or control characters. Fonts without a Unicode map read
+    as such junk or as runs of ASCII punctuation; those pages need OCR as much as scans do."""
+    good = bad = 0
     for ch in text:
-        if not ch.isspace():
-            count += 1
-            if count >= MIN_TEXT_CHARS:
-                return True
-    return False
+        if ch.isalnum():
+            good += 1
+        elif ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or not (ch.isprintable() or ch.isspace()):
+            bad += 1
+    return good >= MIN_TEXT_CHARS and good > bad
 
 
 def _metadata(pdf: pdfium.PdfDocument) -> dict:
