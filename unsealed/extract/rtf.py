@@ -17,7 +17,7 @@ from pathlib import Path
 from striprtf.striprtf import rtf_to_text
 
 from unsealed.extract.base import Child, Context, Corrupt, Extraction, Page, Probe
-from unsealed.extract.xmlsafe import failed_child, write_child
+from unsealed.extract.xmlsafe import failed_child, ole10native, write_child
 
 _ANSICPG = re.compile(rb"\\ansicpg(\d+)")
 _INFO_TEXT = {"title": "title", "subject": "subject", "author": "author", "operator": "last_modified_by",
@@ -175,8 +175,6 @@ def _info_date(body: str) -> str | None:
 
 def embedded_objects(raw: str, ctx: Context) -> list[Child]:
     """Objects embedded with ``{\\*\\objdata <hex>}`` (OLE1 wrappers) written out as children."""
-    from unsealed.extract.doc import ole10native  # only files with objects need it
-
     children: list[Child] = []
     total = 0
     for number, match in enumerate(re.finditer(r"\{\\\*\\objdata", raw), 1):

@@ -1,18 +1,21 @@
-"""Safe reading of office containers: zip members, XML parts, properties, embedded children.
+"""Safe reading of office containers: zip members, XML parts, properties, embedded objects.
 
 Office files are zip archives of XML parts, and leaked files may be built to harm:
 a member that inflates to gigabytes (zip bomb) or XML whose entities expand
 without end ("billion laughs"). Every read of a zip member here checks its
-declared size and compression ratio against :class:`Limits` first, and every
-XML parse goes through defusedxml, which refuses entity declarations outright.
-The child helpers write embedded files under generated names, never the
-member's own name, so a hostile name cannot escape ``ctx.workdir``.
+declared size and compression ratio against :class:`Limits` first; an XML part
+that could declare entities (it has a DOCTYPE) is parsed by defusedxml, which
+refuses them. The child helpers write embedded files under generated names, never
+the member's own name, so a hostile name cannot escape ``ctx.workdir``. OLE
+embedded objects (Ole10Native, Package, CONTENTS) are unwrapped here too, for
+.doc/.ppt/oleObject.bin (doc.py) and RTF \\objdata (rtf.py).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import struct
 import tempfile
 import zipfile
 from datetime import datetime
@@ -20,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 from xml.etree.ElementTree import Element, ParseError
 
+import olefile
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
@@ -245,3 +249,87 @@ def _zip_time(info: zipfile.ZipInfo) -> str | None:
         return datetime(*info.date_time).isoformat()
     except ValueError:
         return None
+
+
+# ---- embedded objects of OLE files (.doc, .ppt, .xls, oleObject.bin) ------------------
+
+_STORAGE_TYPES = {"worddocument": "Word document", "workbook": "Excel workbook", "book": "Excel workbook",
+                  "powerpoint document": "PowerPoint presentation"}
+_PAYLOADS = ("\x01ole10native", "package", "contents")
+
+
+def ole_children(ole: olefile.OleFileIO, ctx: Context) -> list[Child]:
+    """Payloads of embedded objects (Ole10Native, Package, CONTENTS) written out as children."""
+    children: list[Child] = []
+    total = 0
+    try:
+        entries = ole.listdir(streams=True, storages=False)
+    except Exception:  # noqa: BLE001
+        return children
+    storages_seen: set[tuple[str, ...]] = set()
+    for entry in entries:
+        low = entry[-1].lower()
+        parent = tuple(entry[:-1])
+        if low in _STORAGE_TYPES and parent and parent not in storages_seen:
+            storages_seen.add(parent)
+            name = "/".join(parent)
+            children.append(failed_child(f"{name}/{entry[-1]}", "unsupported",
+                                         f"embedded {_STORAGE_TYPES[low]} kept inside the original file only"))
+            continue
+        if low not in _PAYLOADS:
+            continue
+        if low != "\x01ole10native" and not _is_file(ole, entry):
+            continue  # e.g. Publisher's or Visio's own "Contents" stream: part of the format
+        size = ole.get_size(entry)
+        total += size
+        name = "/".join(entry)
+        if size > ctx.limits.max_member_bytes or total > ctx.limits.max_unpacked_bytes:
+            children.append(failed_child(name, "hostile", "embedded object over the size limit"))
+            continue
+        try:
+            data = ole.openstream(entry).read()
+        except Exception as exc:  # noqa: BLE001
+            children.append(failed_child(name, "corrupt", f"embedded object unreadable: {exc}"))
+            continue
+        if low == "\x01ole10native":
+            label, data = ole10native(data)
+            name = "/".join(entry[:-1] + [label or "Ole10Native"])
+        if data:
+            children.append(write_child(ctx, name, data))
+    return children
+
+
+_FILE_MAGICS = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf", b"\xff\xd8\xff", b"\x89PNG", b"GIF8",
+                b"II*\x00", b"MM\x00*", b"7z\xbc\xaf", b"Rar!", b"BM")
+
+
+def _is_file(ole: olefile.OleFileIO, entry: list[str]) -> bool:
+    """Whether a Package/CONTENTS stream holds a whole file of a known type (by its magic)."""
+    try:
+        head = ole.openstream(entry).read(16)
+    except Exception:  # noqa: BLE001
+        return False
+    return head.startswith(_FILE_MAGICS) or b"%PDF-" in head
+
+
+def ole10native(data: bytes) -> tuple[str | None, bytes]:
+    """Unwrap an Ole10Native stream: the original file name and bytes of a packaged file.
+
+    Hand-written: the layout is tiny (size, flags, label, path, temp path, data) and no
+    maintained library on PyPI exposes it without pulling in a large toolkit (oletools).
+    """
+    try:
+        pos = 6  # uint32 total size, uint16 flags
+        end = data.index(b"\x00", pos)
+        label = data[pos:end].decode("cp1252", errors="replace")
+        pos = data.index(b"\x00", end + 1) + 1  # source path
+        pos += 4  # uint16 reserved x2
+        (temp_len,) = struct.unpack_from("<I", data, pos)
+        pos += 4 + temp_len
+        (size,) = struct.unpack_from("<I", data, pos)
+        pos += 4
+        if 0 < size <= len(data) - pos:
+            return os.path.basename(label.replace("\\", "/")) or None, data[pos:pos + size]
+    except (ValueError, struct.error):
+        pass
+    return None, data[4:]  # not a packaged file: keep the native data as it is
