@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -132,6 +133,24 @@ def test_raw_gbk_headers_and_unsafe_attachment_names(tmp_path):
     assert [c.name for c in result.children] == ["passwd", "名单.txt", "名单 (2).txt"]
     assert all(c.path.parent == tmp_path / "work" for c in result.children)
     assert [c.path.read_bytes().strip() for c in result.children] == [b"root", b"one", b"two"]
+
+
+def test_encoded_word_and_rfc2231_file_names(tmp_path):
+    gbk_word = "=?GB2312?B?" + base64.b64encode("照片.jpg".encode("gbk")).decode() + "?="
+    raw = (
+        "From: a@example.cn\r\nSubject: =?utf-8?q?=E5=90=8D=E5=8D=95?=\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n'
+        f'--b\r\nContent-Type: image/jpeg; name="{gbk_word}"\r\nContent-Disposition: attachment;\r\n'
+        f' filename="{gbk_word}"\r\nContent-Transfer-Encoding: base64\r\n\r\n/9j/4AAQ\r\n'
+        "--b\r\nContent-Type: text/csv\r\nContent-Disposition: attachment;\r\n"
+        " filename*=utf-8''%E5%90%8D%E5%8D%95.csv\r\n\r\na,b\r\n--b--\r\n"
+    )
+    path = tmp_path / "names.eml"
+    path.write_text(raw, encoding="ascii")
+    result = run(path, tmp_path)
+    assert result.metadata["subject"] == "名单"
+    assert [c.name for c in result.children] == ["照片.jpg", "名单.csv"]
+    assert result.children[0].path.read_bytes().startswith(b"\xff\xd8\xff\xe0")
 
 
 def test_safe_and_unique_names():

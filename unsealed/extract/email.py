@@ -16,6 +16,7 @@ import datetime as dt
 import mimetypes
 import re
 from email import policy
+from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
@@ -41,6 +42,12 @@ _MAX_INLINE_DEPTH = 4  # inline messages inside inline messages whose text is sh
 _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
 _MAX_HEADER_BYTES = 256 * 1024
 _LINE_CHUNK = 1024 * 1024
+# compat32 keeps headers as raw text: the modern policy re-parses Content-Type on every
+# get_content_type() call, which made a small message cost ~15 ms instead of ~1 ms.
+# Headers are decoded here instead (encoded words, raw 8-bit bytes). No line-length limit
+# and no ">From" mangling when an attached message is written back out.
+_POLICY = policy.compat32.clone(max_line_length=0, mangle_from_=False)
+_FOLD = re.compile(r"\r?\n[ \t]")
 
 
 def accepts(probe: Probe) -> bool:
@@ -59,7 +66,7 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
     if probe.kind != "eml":
         return _mbox(path, ctx)
     with open(path, "rb") as fh:
-        msg = BytesParser(policy=policy.default).parse(fh)
+        msg = BytesParser(policy=_POLICY).parse(fh)
     return read_message(msg, ctx)
 
 
@@ -128,17 +135,21 @@ def headers(msg: Message) -> dict[str, str]:
 
 
 def _header(msg: Message, name: str) -> str | None:
-    """A header's decoded value; raw 8-bit values and headers the parser chokes on are decoded by hand."""
-    raw = [v for k, v in msg.raw_items() if k.lower() == name and isinstance(v, str)]
-    if any(_escaped(v) for v in raw):
-        return ", ".join(" ".join(_unescape(v).split()) for v in raw) or None
+    """A header's decoded value (encoded words and raw 8-bit bytes decoded), all occurrences joined."""
+    values = [_decode_header(str(v)) for k, v in msg.raw_items() if k.lower() == name]
+    return ", ".join(v for v in values if v) or None
+
+
+def _decode_header(raw: str) -> str:
+    value = _FOLD.sub(" ", raw).strip()
+    if _escaped(value):
+        return " ".join(_unescape(value).split())
+    if "=?" not in value:
+        return value
     try:
-        values = msg.get_all(name)
-        if not values:
-            return None
-        return ", ".join(str(v) for v in values if str(v).strip()) or None
-    except Exception:  # noqa: BLE001 - the stdlib header parser raises on some broken headers
-        return ", ".join(" ".join(v.split()) for v in raw) or None
+        return str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - a broken encoded word: keep the header as written
+        return value
 
 
 def _escaped(value: str) -> bool:
@@ -153,7 +164,7 @@ def _unescape(value: str) -> str:
     return encoding.decode(raw).text
 
 
-_FILENAME = re.compile(r"""\b(?:file)?name\*?\s*=\s*(?:"([^"]*)"|([^;\s]+))""", re.I)
+_FILENAME = re.compile(r"""\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""", re.I)
 
 
 def _iso_date(value: str) -> str | None:
@@ -189,7 +200,8 @@ def _part(part: Message, walk: _Walk, want_text: bool, depth: int) -> None:
             _part(inner, _TextOnly(walk), want_text=True, depth=depth + 1)
         return
     if part.is_multipart():
-        subparts = list(part.iter_parts())
+        payload = part.get_payload()
+        subparts = [p for p in payload if isinstance(p, Message)] if isinstance(payload, list) else []
         if ctype == "multipart/encrypted":
             walk.encrypted = walk.encrypted or "PGP/MIME"
         if ctype == "multipart/alternative" and want_text:
@@ -270,9 +282,11 @@ def _disposition(part: Message) -> str | None:
 
 def _filename(part: Message) -> str | None:
     for header in ("content-disposition", "content-type"):
-        raw = _header(part, header) if any(_escaped(v) for k, v in part.raw_items() if k.lower() == header) else None
-        if raw:  # an 8-bit file name, decoded by _header; the stdlib would turn it into U+FFFD
-            m = _FILENAME.search(raw)
+        original = next((str(v) for k, v in part.raw_items() if k.lower() == header), "")
+        if _escaped(original) or "=?" in original:
+            # an 8-bit or encoded-word file name (common from Chinese mail clients), which
+            # the stdlib leaves undecoded
+            m = _FILENAME.search(_decode_header(original))
             if m:
                 return m.group(1) if m.group(1) is not None else m.group(2)
     try:
@@ -310,7 +324,7 @@ def _body_text(part: Message, walk: _Walk) -> str:
 def _attached_message(part: Message, inner: Message | None, walk: _Walk) -> None:
     if inner is not None:
         try:
-            data = inner.as_bytes(policy=policy.default.clone(refold_source="none"))
+            data = inner.as_bytes(policy=_POLICY)
         except Exception:  # noqa: BLE001 - fall back to the part's raw payload
             data = _payload(part)
     else:
@@ -448,7 +462,7 @@ def _mbox(path: Path, ctx: Context) -> Extraction:
 
 def _listing_meta(header: bytes) -> dict[str, str]:
     try:
-        msg = BytesHeaderParser(policy=policy.default).parsebytes(header)
+        msg = BytesHeaderParser(policy=_POLICY).parsebytes(header)
         return headers(msg)
     except Exception:  # noqa: BLE001 - the listing is a convenience; the message itself is kept
         return {}

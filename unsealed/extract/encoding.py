@@ -96,6 +96,11 @@ def sniff(data: bytes, declared: str | None = None, final: bool = True) -> tuple
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode all of ``data`` with the sniffed encoding, replacing bytes that do not fit."""
+    if bom(data) is None and normalize(declared) not in _SEVEN_BIT and _utf16_or_32(data[:4096]) is None:
+        try:  # the common case, decoded once rather than checked and then decoded
+            return Decoded(data.decode("utf-8"), "utf-8")
+        except UnicodeDecodeError:
+            pass
     enc, skip = sniff(data, declared)
     return decode_as(data[skip:], enc, bom=skip > 0)
 
