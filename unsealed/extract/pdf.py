@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from unsealed.extract.base import Child, Context, Corrupt, Encrypted, Extraction, Page, Probe, Unsupported
+from unsealed.extract.base import Child, Context, Corrupt, Encrypted, Extraction, Page, Probe
 from unsealed.extract.xmlsafe import failed_child, write_child
 
 # A page with fewer non-space characters than this has no usable text layer (OCR it).
@@ -56,7 +56,8 @@ def _open(path: Path, passwords: tuple[str, ...]) -> tuple[pdfium.PdfDocument, s
                 tried += password is not None
                 continue
             if code == _ERR_SECURITY:
-                raise Unsupported("PDF uses an encryption scheme PDFium cannot open") from exc
+                raise Encrypted("PDF locked with a security handler PDFium cannot open (certificate or "
+                                "DRM encryption): only its issuer's software can read it") from exc
             raise Corrupt(_load_error(path, exc)) from exc
         except OSError as exc:
             raise Corrupt(f"cannot read the PDF file: {exc}") from exc
