@@ -340,3 +340,14 @@ def test_name_decoding_and_unicode_path_field():
     field = struct.pack("<HHBI", 0x7075, 5 + len("名.txt".encode()), 1, zlib.crc32(raw)) + "名.txt".encode()
     assert zip_unicode_path(field, raw) == "名.txt"
     assert zip_unicode_path(field, b"other") is None
+
+
+@corpora
+@needs_unar
+def test_rar4_encryption_says_what_to_install_when_only_unar_is_there(tmp_path):
+    result = unpack(RE / "EncryptedWithPlainNames.rar4", tmp_path, passwords=("TestData",))
+    assert len(result.children) == 3
+    if shutil.which("unrar"):
+        assert result.status == "ok" and all(LOREM.encode() in content(c) for c in result.children)
+    else:  # Debian's unar 1.10 cannot decrypt RAR 2.9/3.x content: the record says so
+        assert all(c.status == "encrypted" and "install unrar" in c.error for c in result.children)

@@ -192,7 +192,7 @@ def read_7z(path: Path, sink: Sink) -> dict[str, Any]:
                 for f in z.files:
                     if not f.is_directory:
                         sink.count()
-                        sink.record(f.filename, "encrypted", NEED_PASSWORD)
+                        sink.record(f.filename, "encrypted", NEED_PASSWORD, iso_time(_Entry(f).lastwritetime_dt))
             return meta
         names = [f.filename for f in z.files if not f.is_directory]
         z.close()

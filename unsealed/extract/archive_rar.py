@@ -10,6 +10,7 @@ stop the others (solid archives are slower: the tool decodes from the start).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,16 @@ from unsealed.extract.archive_sink import (
     CHUNK,
     NEED_PASSWORD,
     ArchiveStopped,
-    Child,
     Sink,
     describe,
     iso_time,
     wrong_passwords,
 )
-from unsealed.extract.base import Corrupt, Encrypted, Unsupported
+from unsealed.extract.base import Child, Corrupt, Encrypted, Unsupported
 from unsealed.extract.safe_names import link_verdict, safe_name
 
 _tools_ready = False
+_UNAR_RAR4 = "; note: unar cannot decrypt RAR4 archives even with the right password: install unrar to read them"
 
 
 def _rarfile():
@@ -83,10 +84,13 @@ def read_rar(path: Path, sink: Sink) -> dict[str, Any]:
     if rf.comment:
         meta["comment"] = rf.comment
     seen: dict[str, Child] = {}
+    with open(path, "rb") as fh:
+        rar4 = fh.read(7) == b"Rar!\x1a\x07\x00"
+    hint = _UNAR_RAR4 if rar4 and shutil.which("unrar") is None else ""
     try:
         for info in rf.infolist():
             if not info.is_dir():
-                _member(rf, info, sink, passwords, seen)
+                _member(rf, info, sink, passwords, seen, hint)
                 meta["encrypted"] = meta["encrypted"] or info.needs_password()
     except ArchiveStopped as exc:
         sink.stop(exc)
@@ -95,7 +99,7 @@ def read_rar(path: Path, sink: Sink) -> dict[str, Any]:
     return meta
 
 
-def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: dict[str, Child]) -> None:
+def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: dict[str, Child], hint: str) -> None:
     sink.count()
     name = info.filename
     modified = iso_time(info.mtime) or iso_time(info.date_time)
@@ -132,6 +136,7 @@ def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: di
             error = wrong_passwords(len(passwords))
             if last is not None:
                 error += f" (last error: {describe(last)})"
+            error += hint
             child = sink.record(name, "encrypted", error, modified)
     if child.path is not None:
         seen[safe_name(name)[0]] = child

@@ -10,7 +10,6 @@ archive when a limit from ``ctx.limits`` is crossed, and records one
 from __future__ import annotations
 
 import filecmp
-import os
 import shutil
 import time
 from collections.abc import Iterable
@@ -93,9 +92,8 @@ class MemberWriter:
 
     def __init__(self, sink: Sink, raw_name: str, packed: int | None, modified: str | None):
         self.sink, self.raw_name, self.packed, self.modified = sink, raw_name, packed, modified
-        self.path = sink.new_path()
+        self.path, self._fh = sink.create()  # closed in close()/discard()/fail()
         self.size = 0
-        self._fh = open(self.path, "xb")  # noqa: SIM115 - closed in close()/abort()
 
     def write(self, chunk: bytes) -> int:
         """Write a chunk; raises MemberStopped/ArchiveStopped when a limit is crossed."""
@@ -161,9 +159,18 @@ class Sink:
         self._n = 0
 
     def new_path(self) -> Path:
-        """A fresh generated file name inside the workdir."""
+        """The next generated file name inside the workdir."""
         self._n += 1
         return self.ctx.workdir / f"m{self._n:06d}"
+
+    def create(self) -> tuple[Path, Any]:
+        """A new file in the workdir opened for writing (skipping names a caller left there)."""
+        while True:
+            path = self.new_path()
+            try:
+                return path, open(path, "xb")  # noqa: SIM115 - the caller closes it
+            except FileExistsError:
+                continue
 
     def count(self) -> None:
         """Count one member entry; stops the archive past ``max_members``."""
@@ -236,11 +243,9 @@ class Sink:
         size = source.path.stat().st_size
         self.total += size
         self.check(size, None)
-        path = self.new_path()
-        try:
-            os.link(source.path, path)
-        except OSError:
-            shutil.copyfile(source.path, path)
+        path, fh = self.create()
+        with fh, open(source.path, "rb") as src:
+            shutil.copyfileobj(src, fh, CHUNK)
         name, hostile = safe_name(raw_name)
         child = Child(name, path, "hostile" if hostile else "ok", hostile, modified)
         self.children.append(child)
