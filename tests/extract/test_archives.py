@@ -351,3 +351,10 @@ def test_rar4_encryption_says_what_to_install_when_only_unar_is_there(tmp_path):
         assert result.status == "ok" and all(LOREM.encode() in content(c) for c in result.children)
     else:  # Debian's unar 1.10 cannot decrypt RAR 2.9/3.x content: the record says so
         assert all(c.status == "encrypted" and "install unrar" in c.error for c in result.children)
+
+
+def test_not_a_zip_at_all_is_corrupt(tmp_path):
+    path = tmp_path / "fake.zip"
+    path.write_bytes(b"PK\x03\x04" + b"\xff" * 300)
+    with pytest.raises(Corrupt, match="not a readable zip: central directory unreadable"):
+        unpack(path, tmp_path, kind="zip")

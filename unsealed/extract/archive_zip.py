@@ -229,7 +229,6 @@ class _Reader:
         from stream_unzip import stream_unzip
 
         sink = self.sink
-        sink.damage.append(f"zip directory unreadable ({describe(exc)}); members recovered from local headers")
         pw = self.passwords[0] if self.passwords else None
 
         def file_chunks() -> Iterator[bytes]:
@@ -237,7 +236,7 @@ class _Reader:
                 while chunk := fh.read(CHUNK):
                     yield chunk
 
-        recovered = 0
+        recovered, broke = 0, ""
         try:
             for raw, _size, chunks in stream_unzip(file_chunks(), password=pw):
                 sink.count()
@@ -248,7 +247,13 @@ class _Reader:
         except ArchiveStopped as stop:
             sink.stop(stop)
         except Exception as err:  # noqa: BLE001 - where the damage starts is recorded, members before it kept
-            sink.damage.append(f"zip broken after {recovered} member(s): {describe(err)}")
+            broke = f"; it breaks after {recovered} member(s): {describe(err)}"
+        if sink.children:
+            sink.damage.append(f"zip central directory unreadable ({describe(exc)}): members read from their "
+                               f"local headers{broke}")
+        else:
+            sink.damage.append(f"not a readable zip: central directory unreadable ({describe(exc)}) and no member "
+                               f"found in its local headers{broke}")
         return {"archive_format": "zip", "encrypted": pw is not None, "recovered": True}
 
 
