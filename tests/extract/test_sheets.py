@@ -152,10 +152,29 @@ def test_xlsb_and_ods_dates_and_durations(tmp_path):
 
 
 @corpora
-@pytest.mark.parametrize("name", ["issue_385.xls", "pass_protected.ods"])
-def test_password_protected_workbooks(name, tmp_path):
+@pytest.mark.parametrize("path", [
+    CALAMINE / "pass_protected.ods",
+    CORPORA / "ingest-file/tests/fixtures/password_protected.xls",
+    TIKA_MS / "testEXCEL_protected_passtika.xls",
+])
+def test_password_protected_workbooks(path, tmp_path):
     with pytest.raises(Encrypted, match="--password"):
-        run(CALAMINE / name, tmp_path)
+        run(path, tmp_path)
+
+
+@corpora
+def test_encrypted_xls_opens_with_the_given_password(tmp_path):
+    result = run(TIKA_MS / "testEXCEL_protected_passtika.xls", tmp_path, passwords=("wrong", "tika"))
+    assert result.status == "ok"
+    assert result.pages[0].text == "This is an Encrypted Excel spreadsheet."
+    assert result.metadata["encrypted"] is True and result.metadata["opened_with_password"] is True
+
+
+@corpora
+def test_write_protected_xls_opens_with_excels_default_password(tmp_path):
+    result = run(CALAMINE / "issue_385.xls", tmp_path)  # calamine alone says "password protected"
+    assert result.status == "ok" and result.metadata["sheets"] == ["Sheet1"]
+    assert result.metadata["encrypted"] is True and result.metadata["opened_with_password"] is False
 
 
 @corpora

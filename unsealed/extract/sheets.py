@@ -41,14 +41,19 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
     """Rows of every sheet, one page of tab-separated text per sheet, and document metadata."""
     import python_calamine as pc
 
-    book = _open(path, probe.kind, ctx, pc)
+    book, password = _open(path, probe.kind, ctx, pc)
     try:
-        return _read(book, path, probe.kind, ctx, pc)
+        result = _read(book, path, probe.kind, ctx, pc)
     finally:
         book.close()
+    if password is not None:
+        result.metadata["encrypted"] = True
+        result.metadata["opened_with_password"] = password != _DEFAULT_PASSWORD
+    return result
 
 
 def _open(path: Path, kind: str, ctx: Context, pc):
+    """The calamine workbook, and the password that decrypted it (None when it was not encrypted)."""
     target = path
     if path.suffix.lower() not in _SUFFIXES[kind]:
         # Blobs are stored without their original name (or under a wrong one): give calamine
@@ -63,11 +68,46 @@ def _open(path: Path, kind: str, ctx: Context, pc):
     try:
         if target is None:
             with open(path, "rb") as fh:
-                return pc.CalamineWorkbook.from_filelike(fh)
-        return pc.CalamineWorkbook.from_path(str(target))
+                return pc.CalamineWorkbook.from_filelike(fh), None
+        return pc.CalamineWorkbook.from_path(str(target)), None
     except BaseException as exc:  # noqa: BLE001 - calamine panics surface as BaseException
         _reraise_fatal(exc)
-        raise _translate(exc, pc) from exc
+        error = _translate(exc, pc)
+    if kind == "xls" and isinstance(error, Encrypted):
+        return _decrypt_xls(path, ctx, pc, error)
+    raise error
+
+
+# Excel's built-in password for workbooks that are only write-protected: they open without asking.
+_DEFAULT_PASSWORD = "VelvetSweatshop"
+
+
+def _decrypt_xls(path: Path, ctx: Context, pc, error: Exception):
+    """Open an encrypted XLS (RC4) with msoffcrypto-tool and the first password that fits."""
+    import io
+
+    import msoffcrypto  # only encrypted workbooks need it
+    from msoffcrypto.exceptions import DecryptionError, InvalidKeyError
+
+    with open(path, "rb") as fh:
+        try:
+            office = msoffcrypto.OfficeFile(fh)
+        except Exception:  # noqa: BLE001 - an encryption msoffcrypto does not know
+            raise error from None
+        for password in (*ctx.passwords, _DEFAULT_PASSWORD):
+            plain = io.BytesIO()
+            try:
+                office.load_key(password=password)
+                office.decrypt(plain)
+                plain.seek(0)
+                return pc.CalamineWorkbook.from_filelike(plain), password
+            except (InvalidKeyError, DecryptionError, ValueError):
+                continue
+            except BaseException as exc:  # noqa: BLE001 - a wrong key may also yield garbage calamine rejects
+                _reraise_fatal(exc)
+                continue
+    tried = " (none of the given passwords fits)" if ctx.passwords else ""
+    raise Encrypted(f"encrypted workbook{tried}: re-run ingest with --password PW") from error
 
 
 def _reraise_fatal(exc: BaseException) -> None:
