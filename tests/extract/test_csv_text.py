@@ -167,6 +167,16 @@ def test_xml_utf16_and_external_entity_not_fetched(tmp_path):
     assert xxe.status == "ok" and xxe.pages[0].text == ""
 
 
+def test_svg_text_without_script_or_style(tmp_path):
+    path = tmp_path / "map.svg"
+    path.write_text('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><title>营地平面图</title>'
+                    "<style>text{fill:red}</style><script>fetch('http://x')</script>"
+                    '<text x="1" y="2">A 栋 <tspan>3 楼</tspan></text></svg>', encoding="utf-8")
+    result = run(text, path, tmp_path)
+    assert result.status == "ok"
+    assert result.pages[0].text == "营地平面图\nA 栋\n3 楼"
+
+
 def test_xml_entity_bomb_is_hostile(tmp_path):
     lol = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     path = tmp_path / "bomb.xml"

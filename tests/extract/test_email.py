@@ -111,6 +111,20 @@ def test_encrypted_mail_is_partial_with_clear_reason(tmp_path):
     assert len(result.children) == 2  # the ciphertext is kept, not dropped
 
 
+def test_smime_encrypted_mail(tmp_path):
+    path = tmp_path / "smime.eml"
+    path.write_bytes(
+        b"From: a@example.org\r\nTo: b@example.org\r\nSubject: secret\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"\r\n'
+        b'Content-Disposition: attachment; filename="smime.p7m"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        b"MIAGCSqGSIb3DQEHA6CAMIACAQAxggFQ\r\n")
+    result = run(path, tmp_path)
+    assert result.status == "partial" and result.metadata["encrypted"] == "S/MIME"
+    assert "decrypt it with the recipient's key" in result.error
+    [child] = result.children
+    assert child.name == "smime.p7m" and child.path.read_bytes().startswith(b"0\x80\x06\t*\x86H")
+
+
 def test_raw_gbk_headers_and_unsafe_attachment_names(tmp_path):
     raw = (
         "From: 张警官 <police@example.cn>\r\nTo: office@example.cn\r\nSubject: 在押人员名单\r\n"

@@ -48,6 +48,8 @@ _LINE_CHUNK = 1024 * 1024
 # and no ">From" mangling when an attached message is written back out.
 _POLICY = policy.compat32.clone(max_line_length=0, mangle_from_=False)
 _FOLD = re.compile(r"\r?\n[ \t]")
+_FILENAME = re.compile(r"""\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""", re.I)
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def accepts(probe: Probe) -> bool:
@@ -74,17 +76,21 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
 
 
 class _Walk:
-    """What walking a message's MIME tree collects."""
+    """What walking a message's MIME tree collects.
 
-    def __init__(self, ctx: Context) -> None:
+    A walk ``into`` another one adds text to its body but keeps no attachments: it reads
+    an inline attached message, which is also a child item with attachments of its own.
+    """
+
+    def __init__(self, ctx: Context, into: _Walk | None = None) -> None:
         self.ctx = ctx
-        self.body: list[str] = []
+        self.body: list[str] = into.body if into else []
+        self.problems: list[str] = into.problems if into else []
         self.children: list[Child] = []
         self.names: set[str] = set()
-        self.problems: list[str] = []
         self.encrypted: str | None = None
         self.defects: set[str] = set()
-        self.keep_children = True
+        self.keep_children = into is None
 
 
 def read_message(msg: Message, ctx: Context) -> Extraction:
@@ -153,18 +159,12 @@ def _decode_header(raw: str) -> str:
 
 
 def _escaped(value: str) -> bool:
+    """Header bytes that were not ASCII (raw GBK subjects) arrive as surrogate escapes."""
     return any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
 def _unescape(value: str) -> str:
-    """Header bytes that were not ASCII (raw GBK subjects) arrive as surrogate escapes: decode them."""
-    if not _escaped(value):
-        return value
-    raw = value.encode("utf-8", errors="surrogateescape")
-    return encoding.decode(raw).text
-
-
-_FILENAME = re.compile(r"""\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""", re.I)
+    return encoding.decode(value.encode("utf-8", errors="surrogateescape")).text if _escaped(value) else value
 
 
 def _iso_date(value: str) -> str | None:
@@ -197,7 +197,7 @@ def _part(part: Message, walk: _Walk, want_text: bool, depth: int) -> None:
         if want_text and inner is not None and _disposition(part) != "attachment" and depth < _MAX_INLINE_DEPTH:
             meta = headers(inner)
             walk.body.append(_header_block(meta))
-            _part(inner, _TextOnly(walk), want_text=True, depth=depth + 1)
+            _part(inner, _Walk(walk.ctx, into=walk), want_text=True, depth=depth + 1)
         return
     if part.is_multipart():
         payload = part.get_payload()
@@ -227,16 +227,6 @@ def _part(part: Message, walk: _Walk, want_text: bool, depth: int) -> None:
         return
     if walk.keep_children:
         _attachment(part, walk)
-
-
-class _TextOnly(_Walk):
-    """A walk that collects text into another walk's body and drops attachments (the child has them)."""
-
-    def __init__(self, parent: _Walk) -> None:
-        super().__init__(parent.ctx)
-        self.body = parent.body
-        self.problems = parent.problems
-        self.keep_children = False
 
 
 def _add_differing_alternatives(subparts: list[Message], chosen: Message | None, first: int, walk: _Walk) -> None:
@@ -361,9 +351,6 @@ def _write_child(data: bytes, name: str, walk: _Walk) -> None:
     target = walk.ctx.workdir / f"part-{index:04d}"
     target.write_bytes(data)
     walk.children.append(Child(name=unique_name(safe_name(name, f"attachment-{index}"), walk.names), path=target))
-
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def safe_name(name: str, fallback: str) -> str:
