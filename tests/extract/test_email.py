@@ -91,6 +91,15 @@ def test_attachments_and_differing_html_alternative(tmp_path):
 
 
 @corpora
+def test_alternatives_that_say_the_same_are_not_doubled(tmp_path):
+    same = run(EML / "fake-email.eml", tmp_path)
+    assert same.pages[0].text.count("Violets are blue") == 1
+    different = run(EML / "mime-different-plain-html.eml", tmp_path / "2")
+    assert "This is the text/plain part." in different.pages[0].text
+    assert "the first networked email" in different.pages[0].text  # a word only the HTML has
+
+
+@corpora
 def test_malformed_and_empty_messages_degrade(tmp_path):
     malformed = run(EML / "fake-email-malformed-encoding.eml", tmp_path)
     assert malformed.status == "ok"
