@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from unsealed.extract.archive_sink import (
+    CHUNK,
     NEED_PASSWORD,
     ArchiveStopped,
     MemberStopped,
@@ -172,9 +173,23 @@ def _extract(z: Any, sink: Sink, trial: bool) -> bool:
     return True
 
 
+def _small_chunks() -> None:
+    """Make py7zr hand out at most 1 MiB per write.
+
+    py7zr sizes its output chunks by free memory (up to 128 MB per decompression
+    call, see py7zr.properties.get_memory_limit), so a bomb could allocate that
+    much before our writer sees a byte. Its module-level lookup is the only knob.
+    """
+    import py7zr.py7zr as core
+
+    core.get_memory_limit = lambda: CHUNK
+
+
 def read_7z(path: Path, sink: Sink) -> dict[str, Any]:
     """Unpack a 7z archive into ``sink``; tries ``ctx.passwords`` on encrypted ones."""
     import py7zr
+
+    _small_chunks()
 
     passwords = sink.ctx.passwords
     meta: dict[str, Any] = {"archive_format": "7z"}
