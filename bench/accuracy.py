@@ -1,0 +1,189 @@
+"""Accuracy of unsealed against a synthetic cache's truth.json, one function per area.
+
+    python bench/accuracy.py --people 2000 [--seed 1] [--work /tmp/acc2000]   # synth, ingest, score
+    python bench/accuracy.py --scale 20000 [--work /tmp/scale20k]              # people build time and memory
+
+Prints one figure per line with its unit. The cache and case under --work are reused
+when present, so a second run only rebuilds and scores. ``people_accuracy`` is also
+used by the end-to-end test (tests/people/test_accuracy.py) at a smaller scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+GENDER = {"男": "male", "女": "female"}
+
+
+def _ratio(hit: int, total: int) -> float:
+    return hit / total if total else 1.0
+
+
+def _pr(predicted: set, expected: set) -> tuple[float, float, int, int, int]:
+    hit = len(predicted & expected)
+    return _ratio(hit, len(predicted)), _ratio(hit, len(expected)), hit, len(predicted), len(expected)
+
+
+def expected_people(truth: dict) -> dict[str, dict]:
+    """Truth persons that some table row or photo names (others cannot be found), by ID number."""
+    out = {p["id_number"]: p for p in truth["persons"] if p["appears_in"] or p["photos"]}
+    for s in truth.get("staff", []):
+        if s["appears_in"]:
+            out.setdefault(s["id_number"], {**s, "staff": True, "photos": [], "relatives": []})
+    return out
+
+
+def expected_relative_pairs(truth: dict) -> set[tuple[str, str, str]]:
+    """(person, other, what other is to person) for every pair a relatives-list row states, both ways."""
+    by_row: dict[tuple, dict[str, str]] = {}
+    for p in truth["persons"]:
+        for a in p["appears_in"]:
+            if a["table"] in ("relatives", "relatives-detainee"):
+                by_row.setdefault((a["path"], a["sheet"], a["row"]), {})[a["table"]] = p["id_number"]
+    rel = {(p["id_number"], r["id_number"]): r["relation"] for p in truth["persons"] for r in p["relatives"]}
+    pairs = set()
+    for roles in by_row.values():
+        d, r = roles.get("relatives-detainee"), roles.get("relatives")
+        if d and r:
+            pairs.add((d, r, rel[(d, r)]))
+            pairs.add((r, d, rel[(r, d)]))
+    return pairs
+
+
+def people_accuracy(case, truth: dict) -> dict[str, float]:
+    """Person, field, photo-link and relative-pair precision/recall of the built people tables."""
+    from unsealed.people import list_people
+
+    people = list_people(case)["people"]
+    expected = expected_people(truth)
+    by_number = {p["id_number"]: p for p in people if p["id_number"]}
+    figures: dict[str, float] = {}
+    precision, recall, *_ = _pr(set(by_number), set(expected))
+    figures["person_precision"], figures["person_recall"] = precision, recall
+    figures["persons_found"] = len(people)
+    figures["persons_without_id_number"] = sum(1 for p in people if not p["id_number"])
+    matched = [(by_number[n], t) for n, t in expected.items() if n in by_number]
+    for fld in ("name", "gender", "birth_date"):
+        good = total = 0
+        for found, true in matched:
+            if fld == "name" and not true["appears_in"]:
+                continue  # a person only photographed has no name anywhere in the cache
+            want = GENDER.get(true[fld], true[fld]) if fld == "gender" else true[fld]
+            good += found[fld] == want
+            total += 1
+        figures[f"field_accuracy_{fld}"] = _ratio(good, total)
+    det_true = {t["id_number"] for t in truth["persons"] if t["detained"]} & set(expected)
+    det_found = {p["id_number"] for p in people if p["detained"] and p["id_number"]}
+    figures["detained_precision"], figures["detained_recall"], *_ = _pr(det_found, det_true)
+    ages = [
+        (by_number[n]["age_at_detention"], t["age_at_detention"], by_number[n]["fields"].get("age_basis"))
+        for n, t in expected.items()
+        if n in by_number and t.get("detained")
+    ]
+    written = [(a, b) for a, b, basis in ages if basis == "detention date"]
+    figures["age_at_detention_accuracy_dated"] = _ratio(sum(a == b for a, b in written), len(written))
+    figures["age_at_detention_accuracy_all"] = _ratio(sum(a == b for a, b, _ in ages), len(ages))
+    figures["age_at_detention_from_photo_date"] = sum(1 for *_, basis in ages if basis == "photo date")
+    figures["age_at_detention_unknown"] = sum(1 for a, *_ in ages if a is None)
+    # A photo listed in truth's "broken" (a truncated JPEG) is still named by its ID; truth leaves it out
+    # of the person's photos, so it counts neither way.
+    broken = {b["path"] for b in truth.get("broken", [])}
+    links_true = {
+        (t["id_number"], path) for t in truth["persons"] for path in t["photos"] if path not in broken
+    }
+    links_found = {(p["id_number"], path) for p in people for path in p["photos"] if path not in broken}
+    figures["photo_link_precision"], figures["photo_link_recall"], *_ = _pr(links_found, links_true)
+    pairs_true = expected_relative_pairs(truth)
+    pairs_found = {
+        (p["id_number"], r["id_number"], r["relation"])
+        for p in people
+        for r in p["relatives"]
+        if p["id_number"] and r["id_number"]
+    }
+    figures["relative_pair_precision"], figures["relative_pair_recall"], *_ = _pr(pairs_found, pairs_true)
+    return figures
+
+
+def ensure_case(work: Path, people: int, seed: int) -> Path:
+    """Synthesize and ingest into ``work`` unless already done; returns the case folder."""
+    from unsealed.ingest.pipeline import IngestOptions, ingest
+    from unsealed.store.case import Case
+    from unsealed.synth import synthesize
+
+    if not (work / "truth.json").exists():
+        t0 = time.perf_counter()
+        synthesize(work, people=people, seed=seed)
+        print(f"synth_seconds {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    case_dir = work / "case"
+    if not (case_dir / "catalog.sqlite").exists() or not (work / ".ingested").exists():
+        t0 = time.perf_counter()
+        with Case.open(case_dir, create=True) as case:
+            ingest(case, [work / "cache"], IngestOptions(workers=2, index=False))
+        (work / ".ingested").write_text("ok")
+        print(f"ingest_seconds {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return case_dir
+
+
+def people_build_cost(case_dir: Path) -> dict[str, float]:
+    """Seconds and peak RSS (this process) to build the people tables of an ingested case."""
+    from unsealed.people import build_people
+    from unsealed.store.case import Case
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with Case.open(case_dir) as case:
+        t0 = time.perf_counter()
+        counts = build_people(case)
+        seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "people_build_seconds": seconds,
+        "people_build_peak_rss_mb": peak / 1024,
+        "people_build_rss_before_mb": before / 1024,
+        "persons_built": counts["persons"],
+        "tables_read": counts["tables"],
+        "rows_read": counts["rows"],
+    }
+
+
+def _print(figures: dict[str, float]) -> None:
+    for key, value in figures.items():
+        unit = "s" if key.endswith("seconds") else "MB" if key.endswith("_mb") else ""
+        if isinstance(value, float) and not unit:
+            print(f"{key} {value:.4f}")
+        elif isinstance(value, float):
+            print(f"{key} {value:.1f} {unit}")
+        else:
+            print(f"{key} {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument(
+        "--scale", type=int, default=0, help="only time the people build at this many persons"
+    )
+    args = parser.parse_args(argv)
+    people = args.scale or args.people
+    work = args.work or Path(f"/tmp/unsealed-acc-{people}-{args.seed}")
+    case_dir = ensure_case(work, people, args.seed)
+    cost = people_build_cost(case_dir)
+    _print(cost)
+    if args.scale:
+        return 0
+    from unsealed.store.case import Case
+
+    truth = json.loads((work / "truth.json").read_text(encoding="utf-8"))
+    with Case.open(case_dir, readonly=True) as case:
+        _print(people_accuracy(case, truth))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Building small catalogs by hand: tables and images inserted straight into a case's catalog."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from unsealed.store.case import Case
+
+NOW = "2024-01-01T00:00:00"
+
+
+def make_case(tmp_path: Path) -> Case:
+    return Case.open(tmp_path / "case", create=True)
+
+
+def _blob(case: Case, content: str, kind: str, mime: str) -> str:
+    sha = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    case.conn.execute("INSERT OR IGNORE INTO blobs VALUES (?,?,?,?,?)", (sha, len(content), kind, mime, NOW))
+    return sha
+
+
+def _item(case: Case, path: str, sha: str) -> int:
+    cur = case.conn.execute(
+        "INSERT INTO items (root, path, sha256, size, first_seen) VALUES (?,?,?,?,?)",
+        ("/src", path, sha, 1, NOW),
+    )
+    return cur.lastrowid
+
+
+def add_table(case: Case, path: str, sheets: dict[str, list[list[object]]], kind: str = "xlsx") -> str:
+    """A spreadsheet item whose sheets hold the given rows (row numbers 1.. in order, None skips a row)."""
+    sha = _blob(case, path + json.dumps(sheets, ensure_ascii=False, default=str), kind, "application/x-test")
+    for sheet, rows in sheets.items():
+        for number, cells in enumerate(rows, 1):
+            if cells is None:
+                continue
+            case.conn.execute(
+                "INSERT INTO table_rows VALUES (?,?,?,?)",
+                (
+                    sha,
+                    sheet,
+                    number,
+                    json.dumps(["" if c is None else str(c) for c in cells], ensure_ascii=False),
+                ),
+            )
+    case.conn.execute(
+        "INSERT OR REPLACE INTO extractions (sha256, version, extractor, status, metadata, rows,"
+        " done_at) VALUES (?,1,'test','ok','{}',?,?)",
+        (sha, sum(map(len, sheets.values())), NOW),
+    )
+    _item(case, path, sha)
+    return sha
+
+
+def add_image(
+    case: Case, path: str, metadata: dict | None = None, kind: str = "jpeg", content: str = ""
+) -> int:
+    """An image item (a blob of the given kind) with extraction metadata."""
+    sha = _blob(case, content or path, kind, "image/" + kind)
+    case.conn.execute(
+        "INSERT OR REPLACE INTO extractions (sha256, version, extractor, status, metadata, done_at)"
+        " VALUES (?,1,'test','ok',?,?)",
+        (sha, json.dumps(metadata or {}), NOW),
+    )
+    return _item(case, path, sha)
+
+
+def make_id(region: str, birth: str, seq: int) -> str:
+    """A valid 18-character ID number: region, YYYYMMDD, 3-digit sequence (odd = male), check character."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")

@@ -1,0 +1,285 @@
+"""Building the people tables from the catalog, in one transaction.
+
+Pass 1 streams every person table row by row: values go to a temporary staging table,
+only compact identity keys stay in memory. Photos are scanned for ID numbers. Then
+records are resolved into persons (``resolve``), values are copied to ``person_values``
+with their person, each person is summarised (``summary``), and photo links and
+relations are written. Readers see the old tables until the single commit.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from unsealed.people import relatives, resolve, schema, summary
+from unsealed.people.photos import scan as scan_photos
+from unsealed.records import rows as rowmod
+from unsealed.records import tables
+from unsealed.records.dates import parse_datetime
+from unsealed.records.idnumber import USABLE
+
+Progress = Callable[[str, int, int], None]
+
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS _stage (
+    rid INTEGER, field TEXT, value TEXT, raw TEXT, basis TEXT, item_id INTEGER, path TEXT, sheet TEXT,
+    row INTEGER, col INTEGER, header TEXT);
+CREATE TEMP TABLE IF NOT EXISTS _owner (rid INTEGER PRIMARY KEY, person_id TEXT, ord INTEGER);
+"""
+_BATCH = 5000
+
+
+class _Builder:
+    def __init__(self, conn, progress: Progress | None):
+        self.conn = conn
+        self.progress = progress
+        self.keys: list[resolve.Key] = []
+        self.edges: list[relatives.Edge] = []
+        self.detained: set[int] = set()  # record ids with detention evidence in a detention list
+        self.staff: set[int] = set()
+        self.photo_links: list[tuple] = []  # (rid, item_id, path, basis, id_number, taken)
+        self.unlinked: list[tuple[int, str]] = []
+        self.batch: list[tuple] = []
+        self.tables = 0
+        self.rows = 0
+
+    def _stage(self, rid: int, v: rowmod.Value, item_id, path, sheet, row) -> None:
+        self.batch.append(
+            (rid, v.field, v.value, v.raw, v.basis, item_id, path, sheet, row, v.column, v.header)
+        )
+        if len(self.batch) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.conn.executemany("INSERT INTO _stage VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.batch)
+            self.batch.clear()
+
+    def read_tables(self) -> None:
+        for index, (table, data) in enumerate(tables.iter_tables(self.conn)):
+            self.tables += 1
+            head: int | None = None  # the 本人 record heading a household group
+            for number, cells in data:
+                result = rowmod.parse_row(table.header, number, cells, table.kind)
+                if result is None:
+                    continue
+                self.rows += 1
+                rids = [self._record(index, table, rec) for rec in result.records]
+                if result.relation is None:
+                    continue
+                rel, _direction, cell = result.relation
+                if table.kind == tables.RELATIVES and len(rids) == 2:
+                    self.edges.append(
+                        relatives.Edge(
+                            rids[1], rids[0], rel, table.item_id, table.path, table.sheet, number, cell.column
+                        )
+                    )
+                elif table.kind == tables.HOUSEHOLD:
+                    if rel == relatives.SELF:
+                        head = rids[0]
+                    elif head is not None:
+                        self.edges.append(
+                            relatives.Edge(
+                                head,
+                                rids[0],
+                                rel,
+                                table.item_id,
+                                table.path,
+                                table.sheet,
+                                number,
+                                cell.column,
+                            )
+                        )
+            if self.progress:
+                self.progress("tables", self.tables, 0)
+        self.flush()
+
+    def _record(self, index: int, table: tables.Table, rec: rowmod.Record) -> int:
+        rid = len(self.keys)
+        usable = rec.id.number if rec.id is not None and rec.id.status in USABLE else None
+        source = f"{table.path}\t{table.sheet}\t{rec.row:09d}"
+        self.keys.append(
+            resolve.Key(rid, usable, rec.id, rec.name_key, rec.birth_key, rec.role, index, source)
+        )
+        if rec.role == "row" and table.kind == tables.DETENTION and rec.detention_evidence:
+            self.detained.add(rid)
+        if rec.role == "row" and table.kind == tables.STAFF:
+            self.staff.add(rid)
+        for v in rec.values:
+            self._stage(rid, v, table.item_id, table.path, table.sheet, rec.row)
+        return rid
+
+    def read_photos(self) -> None:
+        for n, photo in enumerate(scan_photos(self.conn), 1):
+            if not photo.ids:
+                self.unlinked.append((photo.item_id, photo.path))
+                continue
+            taken = photo.taken.isoformat(sep="T") if photo.taken else None
+            for parsed in photo.ids:
+                rid = len(self.keys)
+                self.keys.append(
+                    resolve.Key(rid, parsed.number, parsed, "", None, "photo", -1, f"{photo.path}\t\t{0:09d}")
+                )
+                self.photo_links.append((rid, photo.item_id, photo.path, photo.basis, parsed.number, taken))
+                for v in rowmod.id_values(parsed, _PhotoColumn(photo.basis), parsed.raw):
+                    self._stage(rid, v, photo.item_id, photo.path, None, None)
+            if self.progress and n % 500 == 0:
+                self.progress("photos", n, 0)
+        self.flush()
+
+
+class _PhotoColumn:
+    """Stands in for a table column when a value comes from a photo's name or metadata."""
+
+    index = None
+
+    def __init__(self, basis: str):
+        self.header = basis
+
+
+def build_people(case, progress: Progress | None = None) -> dict:
+    """(Re)build the people tables from the catalog; returns counts. One transaction: all or nothing."""
+    started = time.perf_counter()
+    conn = case.conn
+    schema.create(conn)
+    conn.executescript(_STAGE)
+    b = _Builder(conn, progress)
+    with case.transaction():
+        conn.execute("DELETE FROM _stage")
+        conn.execute("DELETE FROM _owner")
+        b.read_tables()
+        b.read_photos()
+        seeds, where, rules = resolve.resolve(b.keys)
+        person_of = {rid: seeds[i].pid for rid, i in where.items()}
+        order = {k.rid: n for n, k in enumerate(sorted(b.keys, key=lambda k: (k.source, k.rid)))}
+        conn.executemany(
+            "INSERT INTO _owner VALUES (?,?,?)", ((rid, pid, order[rid]) for rid, pid in person_of.items())
+        )
+        for table in schema.TABLES:
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute(
+            "INSERT INTO person_values (person_id, field, value, raw, basis, item_id, path, sheet, row,"
+            ' "column", header) SELECT o.person_id, s.field, s.value, s.raw, s.basis, s.item_id, s.path,'
+            " s.sheet, s.row,"
+            " s.col, s.header FROM _stage s JOIN _owner o ON o.rid = s.rid ORDER BY o.person_id, o.ord, s.col"
+        )
+        facts = _facts(b, seeds, where)
+        genders = _write_persons(conn, seeds, facts, person_of, order)
+        conn.executemany(
+            "INSERT INTO person_links VALUES (?,?,?,'photo',?,?,?)",
+            (
+                (person_of[rid], item, path, basis, number, taken)
+                for rid, item, path, basis, number, taken in b.photo_links
+            ),
+        )
+        conn.executemany("INSERT INTO unlinked_photos VALUES (?,?)", b.unlinked)
+        links = relatives.links(b.edges, person_of, genders)
+        conn.executemany("INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?)", links)
+        counts = {
+            "persons": len(seeds),
+            "with_id_number": sum(1 for s in seeds if s.id_number),
+            "detained": sum(1 for f in facts.values() if f.detained),
+            "tables": b.tables,
+            "rows": b.rows,
+            "records": len(b.keys) - len(b.photo_links),
+            "photos_linked": len({link[1] for link in b.photo_links}),
+            "photos_unlinked": len(b.unlinked),
+            "relations": len(links) // 2 if links else 0,
+            "matching": rules,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('people', ?)",
+            (json.dumps({"version": schema.PEOPLE_VERSION, **counts}, ensure_ascii=False),),
+        )
+    conn.execute("DELETE FROM _stage")
+    conn.execute("DELETE FROM _owner")
+    return counts
+
+
+def _facts(b: _Builder, seeds: list[resolve.Seed], where: dict[int, int]) -> dict[str, summary.Facts]:
+    facts: dict[str, summary.Facts] = defaultdict(summary.Facts)
+    for rid in b.detained:
+        facts[seeds[where[rid]].pid].detained = True
+    for rid in b.staff:
+        facts[seeds[where[rid]].pid].staff = True
+    for rid, item_id, path, _basis, _number, taken in b.photo_links:
+        when = parse_datetime(taken) if taken else None
+        if when:
+            facts[seeds[where[rid]].pid].photo_dates.append((when, (item_id, path)))
+    return facts
+
+
+def _write_persons(conn, seeds, facts, person_of, order) -> dict[str, str | None]:
+    """Summarise every person from their values (streamed in person order) and insert the persons rows."""
+    seed_by_pid = {s.pid: s for s in seeds}
+    genders: dict[str, str | None] = {}
+    rows: list[tuple] = []
+    derived: list[tuple] = []
+
+    def finish(pid: str, vals: list[summary.Val]) -> None:
+        seed = seed_by_pid[pid]
+        s = summary.summarise(seed.id_number, vals, facts.get(pid) or summary.Facts())
+        genders[pid] = s["gender"]
+        sources = len({v.order for v in vals})
+        rows.append(
+            (
+                pid,
+                s["id_number"],
+                s["name"],
+                s["gender"],
+                s["birth_date"],
+                s["ethnicity"],
+                int(s["detained"]),
+                s["detention_date"],
+                s["age_at_detention"],
+                int(s["minor"]),
+                int(s["staff"]),
+                s["search"],
+                json.dumps(s["fields"], ensure_ascii=False),
+                json.dumps(s["conflicts"], ensure_ascii=False),
+                sources,
+                seed.first_source,
+            )
+        )
+        if s["age_at_detention"] is not None:
+            item_id, path, sheet, row, column = s["age_source"]
+            derived.append(
+                (
+                    pid,
+                    "age_at_detention",
+                    str(s["age_at_detention"]),
+                    "",
+                    s["age_derivation"],
+                    item_id,
+                    path,
+                    sheet,
+                    row,
+                    column,
+                    "derived",
+                )
+            )
+
+    current, vals = None, []
+    cursor = conn.execute(
+        'SELECT person_id, field, value, basis, item_id, path, sheet, row, "column"'
+        " FROM person_values ORDER BY person_id, rowid"
+    )
+    position, last_src = 0, None
+    for pid, fld, value, basis, item_id, path, sheet, row, column in cursor:
+        if pid != current:
+            if current is not None:
+                finish(current, vals)
+            current, vals, last_src = pid, [], None
+        if (path, sheet, row) != last_src:
+            position += 1
+            last_src = (path, sheet, row)
+        vals.append(summary.Val(fld, value, basis, position, (item_id, path, sheet, row, column)))
+    if current is not None:
+        finish(current, vals)
+    conn.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO person_values VALUES (?,?,?,?,?,?,?,?,?,?,?)", derived)
+    return genders

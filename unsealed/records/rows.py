@@ -1,0 +1,169 @@
+"""One table row → the person record(s) it states, every value with the column it came from.
+
+A row of a person table gives one record (the row's own person). A row of a
+"relatives of the detained" table gives two: the relative (the row's own person) and the
+detainee it refers to (在押人员姓名 / 在押人员身份证号), linked by the relation cell.
+Values are normalised for comparison (``value``) and kept as written (``raw``); a usable
+ID number also yields the birth date, gender and birth county it encodes, each marked
+as derived from that same cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from unsealed.records import dates, idnumber, names, values
+from unsealed.records.headers import Column, Header
+
+AS_WRITTEN = "as written"
+FROM_ID = "derived from the ID number"
+# Fields that belong to the detainee a relatives row refers to, and what they are for that person.
+REFERENCE_FIELDS = {"detainee_name": "name", "detainee_id": "id_number"}
+DATE_FIELDS = ("birth_date", "detention_date")
+MAX_NAME_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Value:
+    field: str
+    value: str  # normalised: the form compared across sources
+    raw: str  # the cell as written
+    column: int  # 0-based column index
+    header: str  # the header cell as written ("" for a value not read from a column)
+    basis: str = AS_WRITTEN
+
+
+@dataclass
+class Record:
+    """What one row says about one person."""
+
+    row: int
+    role: str  # "row": the row's own person; "reference": the detainee a relatives row names
+    values: list[Value] = field(default_factory=list)
+    id: idnumber.IdNumber | None = None
+    name: str = ""
+    birth_date: dt.date | None = None  # as written in a birth-date column
+    detention_date: dt.date | None = None
+    detention_evidence: bool = False  # the row gives a detention date, status, sentence, facility or cell
+
+    @property
+    def name_key(self) -> str:
+        return names.key(self.name)
+
+    @property
+    def birth_key(self) -> dt.date | None:
+        """The birth date to match on without a usable ID: the written one, else a bad ID's."""
+        if self.birth_date:
+            return self.birth_date
+        if self.id is not None and self.id.status == idnumber.BAD_CHECKSUM:
+            return self.id.birth_date
+        return None
+
+
+@dataclass
+class RowResult:
+    records: list[Record]
+    relation: tuple[str, str, Value] | None = None  # (relation, direction, the relation cell's Value)
+
+
+def normalise(field_name: str, raw: str) -> str:
+    """The comparable form of one cell for a field."""
+    if field_name in ("name", "detainee_name"):
+        return names.normalise(raw)
+    if field_name in ("id_number", "detainee_id"):
+        parsed = idnumber.parse(raw)
+        return parsed.number if parsed.usable else idnumber.clean(raw)
+    if field_name == "gender":
+        return values.gender(raw) or values.text(raw)
+    if field_name == "ethnicity":
+        return values.ethnicity(raw)
+    if field_name in DATE_FIELDS:
+        day = dates.parse_date(raw, serials=True)
+        return day.isoformat() if day else values.text(raw)
+    if field_name == "age":
+        age = dates.parse_age(raw)
+        return str(age) if age is not None else values.text(raw)
+    if field_name == "relation":
+        return values.relation(raw) or ""
+    return values.text(raw)
+
+
+def id_values(parsed: idnumber.IdNumber, col: Column, raw: str) -> list[Value]:
+    """The ID cell's own value plus what a usable number encodes (birth date, gender, birth county)."""
+    out = [
+        Value(
+            "id_number", parsed.number if parsed.usable else idnumber.clean(raw), raw, col.index, col.header
+        )
+    ]
+    if parsed.usable:
+        out.append(Value("birth_date", parsed.birth_date.isoformat(), raw, col.index, col.header, FROM_ID))
+        out.append(Value("gender", parsed.gender, raw, col.index, col.header, FROM_ID))
+        if parsed.county:
+            out.append(Value("birth_county", parsed.county, raw, col.index, col.header, FROM_ID))
+    else:
+        out.append(Value("id_problem", parsed.problem or parsed.status, raw, col.index, col.header, "check"))
+    return out
+
+
+def parse_row(header: Header, number: int, cells: list[str], kind: str) -> RowResult | None:
+    """The record(s) a data row states, or None for a blank, repeated-header, note or total row."""
+    own = Record(number, "row")
+    ref = Record(number, "reference")
+    relation: Value | None = None
+    repeats = sum(
+        1 for c in header.columns if c.index < len(cells) and (cells[c.index] or "").strip() == c.header
+    )
+    if repeats >= 2:
+        return None  # the header repeated (page breaks in printed lists)
+    for col in header.columns:
+        raw = cells[col.index].strip() if col.index < len(cells) and cells[col.index] else ""
+        if not raw:
+            continue
+        fld = col.field
+        if fld == "relation":
+            relation = Value("relation", normalise(fld, raw), raw, col.index, col.header)
+            continue
+        target = ref if fld in REFERENCE_FIELDS else own
+        fld = REFERENCE_FIELDS.get(fld, fld)
+        if fld == "id_number":
+            parsed = idnumber.parse(raw)
+            if target.id is None:
+                target.id = parsed
+            target.values.extend(id_values(parsed, col, raw))
+            continue
+        value = Value(
+            fld if col.field != "extra" else col.key, normalise(fld, raw), raw, col.index, col.header
+        )
+        target.values.append(value)
+        if fld == "name" and not target.name:
+            target.name = value.value
+        elif fld == "birth_date":
+            target.birth_date = dates.parse_date(raw, serials=True)
+        elif fld == "detention_date":
+            target.detention_date = dates.parse_date(raw, serials=True)
+        if fld in ("detention_date", "status", "sentence", "facility", "cell", "building"):
+            target.detention_evidence = True
+    if not _is_person(own):
+        return None
+    records = [own]
+    if kind == "relatives" and _is_person(ref):
+        records.append(ref)
+    elif ref.values:  # detainee columns in a table that is no relatives list: keep them as extra fields
+        own.values.extend(
+            Value(f"detainee_{v.field}", v.value, v.raw, v.column, v.header)
+            for v in ref.values
+            if v.basis == AS_WRITTEN
+        )
+    rel = (relation.value, "of_reference", relation) if relation and relation.value else None
+    return RowResult(records, rel)
+
+
+def _is_person(rec: Record) -> bool:
+    """A record names someone: a name of sensible length or an ID-shaped number."""
+    if rec.id is not None and rec.id.status not in (idnumber.EMPTY, idnumber.BAD_FORMAT):
+        return True
+    return 0 < len(rec.name) <= MAX_NAME_CHARS and not rec.name.isdigit() and rec.name not in _NOT_NAMES
+
+
+_NOT_NAMES = {"合计", "总计", "小计", "备注", "说明", "total", "sum"}
