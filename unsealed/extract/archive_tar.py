@@ -32,6 +32,30 @@ _SUFFIXES = {
 _RENAMED = {".tgz": ".tar", ".tbz2": ".tar", ".tbz": ".tar", ".txz": ".tar", ".svgz": ".svg"}
 
 
+class _Forgiving:
+    """A decompressor as tarfile's stream: short reads, and a damaged end reads as an early end.
+
+    GzipFile.read(n) drops everything it decompressed in a call that hits the
+    damage; read1() returns step by step, so only the last step is lost. The
+    error is kept and reported; tarfile then sees a truncated archive.
+    """
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh, self.error = fh, None
+
+    def read(self, size: int = -1) -> bytes:
+        if self.error is not None:
+            return b""
+        try:
+            return self.fh.read1(size)  # type: ignore[attr-defined]
+        except (OSError, EOFError, ValueError, lzma.LZMAError) as exc:
+            self.error = exc
+            return b""
+
+    def close(self) -> None:
+        self.fh.close()
+
+
 class _TarFile(tarfile.TarFile):
     """TarFile that remembers the damaged headers it skipped (tarfile only logs them)."""
 
@@ -50,22 +74,28 @@ def _tar_name(name: str) -> str:
     return name if raw.isascii() else decode_name(raw, "latin-1")[0]
 
 
-def _chunks(fh: IO[bytes] | None) -> Iterator[bytes]:
+def _chunks(fh: IO[bytes] | None, size: int = CHUNK) -> Iterator[bytes]:
     if fh is None:
         return
     # read1 returns what one decompression step yields, so a truncated stream loses only its last step
     read = getattr(fh, "read1", fh.read)
-    while chunk := read(CHUNK):
+    while chunk := read(size):
         yield chunk
 
 
 def read_tar(path: Path, sink: Sink, compressed: str | None = None) -> dict[str, Any]:
     """Unpack a tar (``compressed`` names its gzip/bzip2/xz wrapper) into ``sink``."""
     fmt = "tar" if compressed is None else f"tar.{ {'gzip': 'gz', 'bzip2': 'bz2', 'xz': 'xz'}[compressed]}"
-    mode = "r:" if compressed is None else "r|*"  # plain tar: real seeks past refused members
+    stream = None
     try:
-        tf = _TarFile.open(path, mode, ignore_zeros=True)
+        if compressed is None:  # plain tar: random access, so refused members are skipped by seeking
+            tf = _TarFile.open(path, "r:", ignore_zeros=True)
+        else:  # the stdlib decompressors read about 3x faster than tarfile's own "r|gz" stream
+            stream = _Forgiving(_OPENERS[compressed](path, "rb"))
+            tf = _TarFile.open(fileobj=stream, mode="r|", ignore_zeros=True)
     except Exception as exc:  # noqa: BLE001 - any failure to start reading is a corrupt archive
+        if stream is not None:
+            stream.close()
         raise Corrupt(f"not a readable tar archive: {describe(exc)}") from exc
     seen: dict[str, Any] = {}  # member name -> Child, for hard links
     stream_broken = False
@@ -88,6 +118,10 @@ def read_tar(path: Path, sink: Sink, compressed: str | None = None) -> dict[str,
                 sink.stop(exc)
                 break
         sink.damage.extend(_skipped_ranges(getattr(tf, "skipped", [])))
+    if stream is not None:
+        stream.close()
+        if stream.error is not None:
+            sink.damage.append(f"{compressed} stream damaged: {describe(stream.error)}")
     return {"archive_format": fmt, "encrypted": False}
 
 
@@ -116,7 +150,8 @@ def _member(tf: tarfile.TarFile, m: tarfile.TarInfo, sink: Sink, seen: dict[str,
     name = _tar_name(m.name)
     modified = iso_time(m.mtime)
     if m.isreg():
-        child = sink.write(name, _chunks(tf.extractfile(m)), None, modified)
+        # 8 KiB reads: tarfile drops the whole read that runs into a truncation, so at most that is lost
+        child = sink.write(name, _chunks(tf.extractfile(m), 1 << 13), None, modified)
         if child.path is not None:
             seen[safe_name(name)[0]] = child
         # a read error mid-member means the stream is damaged; a limit in a compressed stream
