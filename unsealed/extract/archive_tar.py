@@ -117,6 +117,9 @@ def read_tar(path: Path, sink: Sink, compressed: str | None = None) -> dict[str,
             except ArchiveStopped as exc:
                 sink.stop(exc)
                 break
+            if stream_broken and sink.children[-1].status == "hostile":
+                sink.damage.append("the rest of the compressed tar was not unpacked: skipping the refused member "
+                                   "would mean decompressing it")
         sink.damage.extend(_skipped_ranges(getattr(tf, "skipped", [])))
     if stream is not None:
         stream.close()

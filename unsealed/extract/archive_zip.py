@@ -241,8 +241,8 @@ class _Reader:
             for raw, _size, chunks in stream_unzip(file_chunks(), password=pw):
                 sink.count()
                 child = sink.write(decode_name(raw)[0], chunks)
-                if child.status != "ok" and child.status != "hostile":
-                    break
+                if child.path is None or child.status == "partial":
+                    break  # the stream stands inside this member: the next header cannot be found
                 recovered += 1
         except ArchiveStopped as stop:
             sink.stop(stop)
