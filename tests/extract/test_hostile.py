@@ -202,9 +202,14 @@ def test_tar_gz_bomb_stops_the_stream(tmp_path):
         tf.addfile(after, io.BytesIO(b"after"))
     path = tmp_path / "bomb.tgz"
     path.write_bytes(buf.getvalue())
-    result = unpack(path, tmp_path, limits=SMALL)
+    result = unpack(path, tmp_path, limits=SMALL)  # the archive-wide ratio stops it
     assert [(c.name, c.status) for c in result.children] == [("zeros.bin", "hostile")]
-    assert result.status == "partial" and "the rest of the compressed tar was not unpacked" in result.error
+    assert result.status == "partial" and re.search(r"its size of \d+ KB: stopped at \d MB \(decompression bomb\)",
+                                                    result.error)
+    member_limit = Limits(max_member_bytes=2 * MB, max_ratio=1e6)  # the member limit stops it
+    result = unpack(path, tmp_path, limits=member_limit)
+    assert [(c.name, c.status) for c in result.children] == [("zeros.bin", "hostile")]
+    assert "the rest of the compressed tar was not unpacked" in result.error
 
 
 def test_7z_bomb_stops_the_archive(tmp_path):
