@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from unsealed.extract import archives
-from unsealed.extract.base import Context, Hostile, Limits, Probe
+from unsealed.extract.archive_sink import Sink
+from unsealed.extract.base import Context, Hostile, Limits, Probe, TimedOut
 from unsealed.ingest.detect import detect
 
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
@@ -249,7 +250,18 @@ def test_time_limit_stops_unpacking(tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("a.txt", b"a")
     result = unpack(path, tmp_path, limits=Limits(seconds=0))
-    assert result.status == "partial" and "longer than 0 s" in result.error
+    assert result.status == "partial" and "reached the time limit of 0 s" in result.error
+
+
+def test_the_workers_alarm_is_never_taken_for_member_damage(tmp_path):
+    def alarm_mid_member():
+        yield b"some bytes"
+        raise TimedOut("reading took longer than the time limit")
+
+    sink = Sink(Context(workdir=tmp_path), Path(__file__))
+    with pytest.raises(TimedOut):
+        sink.write("member.txt", alarm_mid_member())
+    assert sink.children == [] and list(tmp_path.iterdir()) == []
 
 
 @corpora

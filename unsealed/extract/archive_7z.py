@@ -15,6 +15,7 @@ from typing import IO, Any
 from unsealed.extract.archive_sink import (
     CHUNK,
     NEED_PASSWORD,
+    PASS_THROUGH,
     ArchiveStopped,
     MemberStopped,
     MemberWriter,
@@ -36,12 +37,16 @@ def _open(fp: IO[bytes], passwords: tuple[str, ...]) -> tuple[Any, str | None]:
         return py7zr.SevenZipFile(fp), None
     except PasswordRequired:
         pass
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to read the headers: corrupt or truncated
         raise Corrupt(f"not a readable 7z archive: {describe(exc)}") from exc
     for pw in passwords:
         fp.seek(0)
         try:
             return py7zr.SevenZipFile(fp, password=pw), pw
+        except PASS_THROUGH:
+            raise
         except Exception:  # noqa: BLE001, S112 - a wrong password shows as a decoder error
             continue
     if passwords:
@@ -132,6 +137,8 @@ class _Entry:
         self.is_symlink = bool(f.is_symlink)
         try:
             self.lastwritetime_dt = f._get_property("lastwritetime").as_datetime()  # noqa: SLF001
+        except PASS_THROUGH:
+            raise
         except Exception:  # noqa: BLE001 - the time is optional
             self.lastwritetime_dt = None
 
@@ -156,6 +163,8 @@ def _extract(z: Any, sink: Sink, trial: bool) -> bool:
             writer.fail(exc)
         sink.stop(stop)
         reason = f"not unpacked: unpacking stopped ({exc.reason})"
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - a wrong password or damage: decided below
         if trial and len(sink.children) == before and not done:
             for writer in open_writers.values():
@@ -215,6 +224,8 @@ def read_7z(path: Path, sink: Sink) -> dict[str, Any]:
             fp.seek(0)
             try:
                 attempt = py7zr.SevenZipFile(fp, password=pw)
+            except PASS_THROUGH:
+                raise
             except Exception:  # noqa: BLE001, S112 - wrong password
                 continue
             with attempt:

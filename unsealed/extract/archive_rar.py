@@ -17,6 +17,7 @@ from typing import Any
 from unsealed.extract.archive_sink import (
     CHUNK,
     NEED_PASSWORD,
+    PASS_THROUGH,
     ArchiveStopped,
     Sink,
     describe,
@@ -58,6 +59,8 @@ def _open(path: Path, passwords: tuple[str, ...]) -> Any:
                           "with all parts beside it") from exc
     except rarfile.NoCrypto as exc:
         raise Unsupported("RAR with encrypted file names needs the pycryptodome package") from exc
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to read the headers: corrupt or truncated
         raise Corrupt(f"not a readable RAR archive: {describe(exc)}") from exc
     if not rf.needs_password() or rf.infolist():
@@ -68,6 +71,8 @@ def _open(path: Path, passwords: tuple[str, ...]) -> Any:
             rf.setpassword(pw)
             if rf.infolist():
                 return rf
+        except PASS_THROUGH:
+            raise
         except Exception:  # noqa: BLE001, S112 - wrong password
             continue
     if passwords:
@@ -130,6 +135,8 @@ def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: di
                 break
             except ArchiveStopped:
                 raise
+            except PASS_THROUGH:
+                raise
             except Exception as exc:  # noqa: BLE001 - wrong password, or the tool failed
                 last = exc
         if child is None:
@@ -146,5 +153,7 @@ def _small_read(rf: Any, info: Any) -> str:
     try:
         with rf.open(info) as fh:
             return fh.read(4096).decode("utf-8", "replace")
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - an unreadable link target is still reported
         return f"(unreadable target: {describe(exc)})"

@@ -30,6 +30,9 @@ from unsealed.extract.base import (
 from unsealed.extract.safe_names import safe_name
 
 CHUNK = 1 << 20
+# Never swallowed by our broad "a decoder failed" handlers: the worker's time-limit alarm
+# (TimedOut), our own refusals, and exhaustion, which the registry reports as hostile.
+PASS_THROUGH = (ExtractionError, MemoryError, RecursionError)
 NEED_PASSWORD = "encrypted: re-run ingest with --password PW"
 
 
@@ -155,7 +158,8 @@ class Sink:
         self.members = 0  # member entries seen (directories not counted)
         self.stopped: tuple[str, str] | None = None  # (status, reason) when the archive was cut short
         self.damage: list[str] = []  # where the archive itself broke
-        self.deadline = time.monotonic() + self.limits.seconds
+        # stop a little before the worker's own alarm (same limit) so the members read so far are kept
+        self.deadline = time.monotonic() + self.limits.seconds * 0.9
         self._n = 0
 
     def new_path(self) -> Path:
@@ -195,7 +199,7 @@ class Sink:
                                             f"{human(self.archive_size)}: stopped at {human(self.total)} "
                                             "(decompression bomb)")
         if time.monotonic() > self.deadline:
-            raise ArchiveStopped("timeout", f"unpacking took longer than {lim.seconds:g} s: "
+            raise ArchiveStopped("timeout", f"unpacking reached the time limit of {lim.seconds:g} s: "
                                             "the rest was not unpacked")
 
     def is_self_copy(self, path: Path, size: int) -> bool:
@@ -230,6 +234,9 @@ class Sink:
             raise
         except MemberStopped as exc:
             return writer.fail(exc)
+        except PASS_THROUGH:
+            writer.discard()
+            raise
         except Exception as exc:  # noqa: BLE001 - any decoder error is this member's damage
             if trial:
                 writer.discard()

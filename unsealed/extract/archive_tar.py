@@ -19,7 +19,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
-from unsealed.extract.archive_sink import CHUNK, ArchiveStopped, Sink, describe, iso_time
+from unsealed.extract.archive_sink import CHUNK, PASS_THROUGH, ArchiveStopped, Sink, describe, iso_time
 from unsealed.extract.base import Corrupt
 from unsealed.extract.safe_names import decode_name, link_verdict, safe_name
 
@@ -93,6 +93,8 @@ def read_tar(path: Path, sink: Sink, compressed: str | None = None) -> dict[str,
         else:  # the stdlib decompressors read about 3x faster than tarfile's own "r|gz" stream
             stream = _Forgiving(_OPENERS[compressed](path, "rb"))
             tf = _TarFile.open(fileobj=stream, mode="r|", ignore_zeros=True)
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to start reading is a corrupt archive
         if stream is not None:
             stream.close()
@@ -104,6 +106,8 @@ def read_tar(path: Path, sink: Sink, compressed: str | None = None) -> dict[str,
             try:
                 m = tf.next()
             except ArchiveStopped:
+                raise
+            except PASS_THROUGH:
                 raise
             except Exception as exc:  # noqa: BLE001 - where the stream breaks, the members before it are kept
                 sink.damage.append(f"tar broken at byte {tf.offset}: {describe(exc)}")
@@ -222,6 +226,8 @@ def read_compressed(path: Path, kind: str, archive_name: str, sink: Sink) -> dic
     try:
         fh = opener(path, "rb")
         head = fh.read(512)
+    except PASS_THROUGH:
+        raise
     except Exception as exc:  # noqa: BLE001 - nothing decompresses: the file is corrupt
         raise Corrupt(f"not a readable {kind} stream: {describe(exc)}") from exc
     if _looks_like_tar(head):

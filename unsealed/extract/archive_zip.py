@@ -17,6 +17,7 @@ from typing import IO, Any
 from unsealed.extract.archive_sink import (
     CHUNK,
     NEED_PASSWORD,
+    PASS_THROUGH,
     ArchiveStopped,
     Sink,
     describe,
@@ -193,6 +194,8 @@ class _Reader:
         try:
             with zf.open(info) as fh:
                 return fh.read(4096).decode("utf-8", "replace")
+        except PASS_THROUGH:
+            raise
         except Exception as exc:  # noqa: BLE001 - an unreadable link target is still reported
             return f"(unreadable target: {describe(exc)})"
 
@@ -211,6 +214,8 @@ class _Reader:
                 self.sink.write(name, chunks_of(opener), info.compress_size, modified, trial=True)
                 return
             except ArchiveStopped:
+                raise
+            except PASS_THROUGH:
                 raise
             except Exception:  # noqa: BLE001, S112 - a wrong password shows as any decoder error
                 continue
@@ -246,6 +251,8 @@ class _Reader:
                 recovered += 1
         except ArchiveStopped as stop:
             sink.stop(stop)
+        except PASS_THROUGH:
+            raise
         except Exception as err:  # noqa: BLE001 - where the damage starts is recorded, members before it kept
             broke = f"; it breaks after {recovered} member(s): {describe(err)}"
         if sink.children:

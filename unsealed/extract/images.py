@@ -18,10 +18,11 @@ from typing import Any
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from unsealed.extract.base import Context, Corrupt, Extraction, Hostile, Probe
+from unsealed.extract.base import Context, Corrupt, Extraction, ExtractionError, Hostile, Probe
 from unsealed.extract.safe_names import decode_name
 
 pillow_heif.register_heif_opener()
+_PASS = (ExtractionError, MemoryError, RecursionError)  # never swallowed by the broad handlers below
 
 # detected kind -> Pillow format names to try (restricting them is faster and avoids misreads)
 FORMATS: dict[str, tuple[str, ...]] = {
@@ -79,10 +80,14 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
             _info(im, meta)
             try:
                 _exif(im.getexif(), im.info, meta)
+            except _PASS:
+                raise
             except Exception as exc:  # noqa: BLE001 - damaged EXIF must not lose the rest
                 problems.append(f"EXIF block unreadable ({type(exc).__name__}: {exc})"[:300])
             try:  # after EXIF: counting frames moves a TIFF to its later directories
                 meta["frames"] = int(getattr(im, "n_frames", 1))
+            except _PASS:
+                raise
             except Exception as exc:  # noqa: BLE001 - a broken later frame still leaves the first one
                 problems.append(f"frames unreadable ({type(exc).__name__}: {exc})")
             truncated = _truncated(fh, probe.kind)
@@ -107,6 +112,8 @@ def _open(fh, kind: str) -> Image.Image:
         raise Hostile(f"image of {size}: larger than the limit, not decoded (decompression bomb?)") from exc
     except UnidentifiedImageError as exc:
         raise Corrupt(f"not a readable {kind.upper()} image: its header is damaged or missing") from exc
+    except _PASS:
+        raise
     except Exception as exc:  # noqa: BLE001 - Pillow plugins raise many types on damaged headers
         raise Corrupt(f"not a readable {kind.upper()} image: {type(exc).__name__}: {exc}"[:300]) from exc
 
@@ -212,6 +219,8 @@ def _tiff_header_only(fh) -> Extraction:
     try:
         exif.load(fh.read(4 << 20))  # RAW files keep their IFDs near the start
         _exif(exif, {}, meta)
+    except _PASS:
+        raise
     except Exception as exc:  # noqa: BLE001 - nothing readable at all
         raise Corrupt(f"not a readable TIFF image or camera RAW file: {type(exc).__name__}: {exc}"[:300]) from exc
     if not exif:
