@@ -1,0 +1,177 @@
+"""Text folding and tokenization shared by the indexer, the query side and the snippets.
+
+Everything that is indexed and everything that is searched for goes through
+:func:`normalise` and then the same tantivy analyzer, so a query can only match
+what the index holds. The folding is written here because no library does this
+particular combination: NFKC (full-width/half-width forms, Arabic presentation
+forms, ligatures), removal of Arabic diacritics/tatweel and invisible format
+characters, Arabic-Indic digits to ASCII, case folding, and removal of the
+name separators (``阿依古丽·吐尔逊``) between Han characters.
+
+Tokens (see :data:`TOKEN_PATTERN`): one Han or kana character, a run of digits
+(keeping an ID number's trailing check ``x``), a run of other letters (a Latin,
+Uyghur-Arabic or Cyrillic word), or a single punctuation mark. Chinese words are
+found as phrases of consecutive single-character tokens; punctuation marks are
+tokens so that a phrase never matches across ``。``, ``,`` or a table-cell
+boundary, while whitespace and line breaks (PDF layout) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import tantivy
+
+# Bump when the folding, the tokens or the index schema change: the index is then rebuilt.
+INDEX_VERSION = 1
+
+TOKENIZER = "unsealed_text"
+STEM_TOKENIZER = "unsealed_stem"
+
+_HAN = r"\p{Han}\p{Hiragana}\p{Katakana}"
+TOKEN_PATTERN = rf"[{_HAN}]|\p{{N}}+[xX]?|[\p{{L}}\p{{M}}--{_HAN}]+|[^\s\p{{L}}\p{{M}}\p{{N}}]"
+# English stemming applies to Latin-script words only (ULY Uyghur is Latin too and gets stemmed alike).
+STEM_PATTERN = r"\p{Latin}+"
+
+# Characters deleted outright.
+_DELETE = (
+    [0x00AD, 0x061C, 0x0640, 0x0670, 0x180E, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+    + list(range(0x200B, 0x2010))  # zero-width space/joiners, LRM/RLM
+    + list(range(0x202A, 0x202F))  # bidi embeddings
+    + list(range(0x2066, 0x206A))  # bidi isolates
+    + list(range(0x0610, 0x061B))  # Arabic honorific signs
+    + list(range(0x064B, 0x0660))  # harakat (fatha, kasra, shadda, sukun, hamza above/below ...)
+    + list(range(0x06D6, 0x06DD))  # Quranic annotation marks
+    + list(range(0x06DF, 0x06E5))
+    + [0x06E7, 0x06E8]
+    + list(range(0x06EA, 0x06EE))
+)
+_FOLD = {cp: None for cp in _DELETE}
+_FOLD.update({0x0660 + d: ord("0") + d for d in range(10)})  # Arabic-Indic digits
+_FOLD.update({0x06F0 + d: ord("0") + d for d in range(10)})  # Extended Arabic-Indic (Persian/Uyghur) digits
+_FOLD.update({cp: " " for cp in range(0x00, 0x20) if chr(cp) not in "\t\n\r"})  # control characters
+_FOLD.update({0x7F: " "})
+
+# Han and kana (without the katakana middle dot U+30FB, which is itself a separator).
+_HAN_RE = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3041-\u3096\u30a1-\u30fa\u30fc-\u30ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+# Name separators: · • . ・ ‧ ･ ∙ ⋅ ⸱ ㆍ and the Greek ano teleia (NFKC turns ． ﹒ ․ into '.' and ･ into ・).
+_SEPARATORS = "\u00b7\u2022.\u30fb\u2027\uff65\u2219\u22c5\u2e31\u318d\u0387"
+_NAME_SEP = re.compile(rf"(?<=[{_HAN_RE}])(?:\s*[{_SEPARATORS}])+\s*(?=[{_HAN_RE}])")
+_HAN_CHAR = re.compile(rf"[{_HAN_RE}]")
+_LATIN_WORD = re.compile(r"[a-z\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
+# An ID number or other long number: matched by prefix as well as whole.
+AUTO_PREFIX_DIGITS = 6
+_ID_LIKE = re.compile(rf"\d{{{AUTO_PREFIX_DIGITS},}}x?")
+
+
+def normalise(text: str) -> str:
+    """Fold ``text`` for indexing and searching (same function for both sides)."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    return _NAME_SEP.sub("", text)
+
+
+_PIECES: dict[str, str] = {}
+
+
+def _fold_piece(piece: str) -> str:
+    folded = _PIECES.get(piece)
+    if folded is None:
+        folded = unicodedata.normalize("NFKC", piece).translate(_FOLD).casefold()
+        if len(_PIECES) < 200_000:
+            _PIECES[piece] = folded
+    return folded
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """Like :func:`normalise`, also returning for each output character the span it came from.
+
+    Works one base character (with its combining marks) at a time, so the result
+    equals :func:`normalise` except for rare compositions across such clusters.
+    Used for snippets only, where a few characters of drift are harmless.
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    combining = unicodedata.combining
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and combining(text[j]):
+            j += 1
+        piece = _fold_piece(text[i:j])
+        for ch in piece:
+            out.append(ch)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    folded = "".join(out)
+    drop = [m.span() for m in _NAME_SEP.finditer(folded)]
+    if not drop:
+        return folded, starts, ends
+    keep_text: list[str] = []
+    keep_s: list[int] = []
+    keep_e: list[int] = []
+    pos = 0
+    for a, b in [*drop, (len(folded), len(folded))]:
+        keep_text.append(folded[pos:a])
+        keep_s.extend(starts[pos:a])
+        keep_e.extend(ends[pos:a])
+        pos = b
+    return "".join(keep_text), keep_s, keep_e
+
+
+@lru_cache(maxsize=1)
+def text_analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of the main text field (tokens as described in the module docstring)."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN)).filter(
+        tantivy.Filter.lowercase()).build()
+
+
+@lru_cache(maxsize=1)
+def stem_analyzer() -> tantivy.TextAnalyzer:
+    """The analyzer of the stemmed field: Latin words, lower-cased, English Snowball stems."""
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(STEM_PATTERN))
+            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("english")).build())
+
+
+def tokens(text: str) -> list[str]:
+    """The index tokens of ``text`` (normalised first)."""
+    return text_analyzer().analyze(normalise(text))
+
+
+def token_spans(folded: str) -> list[tuple[str, int, int]]:
+    """Tokens of already-normalised text with their character offsets."""
+    return [(t.text, t.char_offset_from, t.char_offset_to) for t in text_analyzer().pre_tokenize(folded).tokens]
+
+
+def stem_spans(folded: str) -> dict[int, str]:
+    """English stems of the Latin words of already-normalised text, keyed by start offset."""
+    return {t.char_offset_from: t.text for t in stem_analyzer().pre_tokenize(folded).tokens}
+
+
+def stem(word: str) -> str | None:
+    """The English stem of one normalised Latin word, or None for anything else."""
+    if not _LATIN_WORD.fullmatch(word):
+        return None
+    out = stem_analyzer().analyze(word)
+    return out[0] if len(out) == 1 else None
+
+
+def is_han(token: str) -> bool:
+    """True for a single Han or kana character token."""
+    return len(token) == 1 and _HAN_CHAR.match(token) is not None
+
+
+def is_punct(token: str) -> bool:
+    """True for a punctuation/symbol token."""
+    return len(token) == 1 and unicodedata.category(token)[0] not in "LMN"
+
+
+def is_id_like(token: str) -> bool:
+    """True for a token that looks like (the start of) an ID number: matched by prefix too."""
+    return _ID_LIKE.fullmatch(token) is not None

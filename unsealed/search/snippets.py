@@ -1,0 +1,139 @@
+"""Snippets: a short stretch of a hit's original text with the matches marked.
+
+The output is HTML-safe: the text is escaped and each match is wrapped in
+``<mark>…</mark>``. Matches are found with the index's own folding and tokens
+(:mod:`unsealed.search.normalize`), then mapped back to the original
+characters, so ``阿依古丽吐尔逊`` marks ``阿依古丽·吐尔逊`` and ``１２３`` marks
+``１２３``. Written here because tantivy's snippet generator needs the text
+stored in the index (doubling its size) and marks phrase words one by one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from unsealed.search import normalize
+from unsealed.search.query import Terms
+
+WIDTH = 240  # characters of original text shown
+LEAD = 60  # characters shown before the first match
+SCAN_CHARS = 20_000  # text examined for matches (around the first likely one in longer texts)
+_SPACES = re.compile(r"\s+")
+
+
+def make(text: str, terms: list[Terms], width: int = WIDTH) -> str:
+    """The best stretch of ``text`` (about ``width`` characters) as HTML with ``<mark>`` around matches."""
+    if not text:
+        return ""
+    base = 0
+    region = text
+    if len(text) > SCAN_CHARS:
+        base = max(0, _locate(text, terms) - SCAN_CHARS // 2)
+        region = text[base:base + SCAN_CHARS]
+    spans = [(a + base, b + base) for a, b in find(region, terms)]
+    start = _window(spans, width, len(text))
+    end = min(len(text), start + width)
+    inside = [(max(a, start), min(b, end)) for a, b in spans if b > start and a < end]
+    return _render(text, start, end, _merge(inside))
+
+
+def find(text: str, terms: list[Terms]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` matching any of ``terms``, in order."""
+    if not terms or not text:
+        return []
+    folded, starts, ends = normalize.normalise_with_map(text)
+    toks = normalize.token_spans(folded)
+    stems = normalize.stem_spans(folded) if any(t.stem for t in terms) else {}
+    words = [t[0] for t in toks]
+    at: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        at.setdefault(w, []).append(i)
+    spans = []
+    for term in terms:
+        n = len(term.tokens)
+        first = term.tokens[0]
+        candidates = list(at.get(first, ()))
+        if n == 1 and term.prefix:
+            candidates += [i for w, idx in at.items() if w != first and w.startswith(first) for i in idx]
+        if n == 1 and term.stem:
+            by_offset = {t[1]: i for i, t in enumerate(toks)}
+            candidates += [by_offset[o] for o, s in stems.items() if s == term.stem and o in by_offset]
+        for i in candidates:
+            if i + n > len(words) or not _match_at(words, toks, stems, i, term):
+                continue
+            a = toks[i][1]
+            b = toks[i + n - 1][2]
+            if a < len(starts) and 0 < b <= len(ends):
+                spans.append((starts[a], ends[b - 1]))
+    return _merge(spans)
+
+
+def _match_at(words: list[str], toks, stems: dict[int, str], i: int, terms: Terms) -> bool:
+    want = terms.tokens
+    last = len(want) - 1
+    for k in range(last):
+        if words[i + k] != want[k]:
+            return False
+    word = words[i + last]
+    if word == want[last]:
+        return True
+    if terms.prefix and word.startswith(want[last]):
+        return True
+    return terms.stem is not None and stems.get(toks[i + last][1]) == terms.stem
+
+
+def _locate(text: str, terms: list[Terms]) -> int:
+    """Roughly where the first match of a long text is (case-insensitive search of the raw text)."""
+    low = text.lower()
+    best = None
+    for t in terms:
+        needle = "".join(t.tokens) if all(normalize.is_han(x) for x in t.tokens) else t.tokens[0]
+        pos = low.find(needle)
+        if pos < 0 and t.stem:
+            pos = low.find(t.stem)
+        if pos >= 0 and (best is None or pos < best):
+            best = pos
+    return best or 0
+
+
+def _window(spans: list[tuple[int, int]], width: int, length: int) -> int:
+    """Start of the window holding the most matches (the earliest such)."""
+    if not spans:
+        return 0
+    best_start, best_count = 0, -1
+    for a, _ in spans[:200]:
+        start = max(0, a - LEAD)
+        count = sum(1 for x, y in spans if x >= start and y <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    if best_start + width > length:  # show a full window at the end of the text
+        best_start = max(0, min(best_start, length - width))
+    return best_start
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif b > a:
+            out.append((a, b))
+    return out
+
+
+def _plain(text: str) -> str:
+    return html.escape(_SPACES.sub(" ", text))
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    parts = ["…" if start > 0 else ""]
+    pos = start
+    for a, b in spans:
+        parts.append(_plain(text[pos:a]))
+        parts.append("<mark>" + _plain(text[a:b]) + "</mark>")
+        pos = b
+    parts.append(_plain(text[pos:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()

@@ -1,0 +1,366 @@
+"""The embedded search engine: a tantivy index in the case folder.
+
+One tantivy document per part (page, table row, or the file itself). The text
+field holds :func:`normalize.normalise`-folded text split by the regex
+tokenizer (one Han character per token, phrase queries for words); a second
+field holds English stems for Latin words. Nothing but ids and small facts is
+stored: snippets are cut from the catalog's text.
+
+The query tree of :mod:`unsealed.search.query` is translated into
+``tantivy.Query`` builders, never into tantivy's query-parser syntax, so no user
+input can produce a parse error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path as FsPath
+
+import tantivy
+
+from unsealed.ingest.detect import KINDS
+from unsealed.search import facets as facetmod
+from unsealed.search import normalize, paths
+from unsealed.search.engine import (
+    BlobInfo,
+    Engine,
+    Filters,
+    Hit,
+    IndexBusy,
+    IndexMissing,
+    IndexOutdated,
+    Part,
+    Result,
+    SearchError,
+)
+from unsealed.search.query import All, And, Node, Not, Or, Path, Text, Type, plan_text
+
+VERSION_FILE = "unsealed-index.json"
+FAMILIES = sorted({fam for _, fam, _ in KINDS.values()})
+STEM_BOOST = 0.5  # a match through the English stem only counts half
+_Q = tantivy.Query
+_MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("sha", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("item", stored=True)
+    sb.add_integer_field("dups", stored=True)
+    sb.add_text_field("family", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("pathkey", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("path", tokenizer_name=normalize.TOKENIZER, index_option="position")
+    sb.add_text_field("folder", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("day", indexed=True, fast=True)
+    sb.add_integer_field("page", stored=True)
+    sb.add_text_field("source", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("sheet", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("row", stored=True)
+    sb.add_integer_field("offset", stored=True)
+    sb.add_text_field("body", tokenizer_name=normalize.TOKENIZER, index_option="position")
+    sb.add_text_field("stem", tokenizer_name=normalize.STEM_TOKENIZER, index_option="freq")
+    return sb.build()
+
+
+def _register(index: tantivy.Index) -> None:
+    # tantivy does not persist custom tokenizers: register them on every open
+    index.register_tokenizer(normalize.TOKENIZER, normalize.text_analyzer())
+    index.register_tokenizer(normalize.STEM_TOKENIZER, normalize.stem_analyzer())
+
+
+def _version_info() -> dict:
+    return {"engine": "tantivy", "version": normalize.INDEX_VERSION, "tantivy": _tantivy_version()}
+
+
+def _tantivy_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("tantivy")
+    except Exception:  # noqa: BLE001 - only informative
+        return "unknown"
+
+
+class TantivyEngine(Engine):
+    """A tantivy index in one folder."""
+
+    def __init__(self, folder: FsPath, index: tantivy.Index, heap_bytes: int = 128_000_000, threads: int = 0):
+        self.folder = folder
+        self.index = index
+        self.schema = index.schema
+        self.heap_bytes = heap_bytes
+        self.threads = threads
+        self._writer: tantivy.IndexWriter | None = None
+
+    # -- opening -----------------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: FsPath, **kw) -> TantivyEngine:
+        """A new empty index in ``folder`` (whatever was there is removed)."""
+        folder = FsPath(folder)
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        index = tantivy.Index(build_schema(), path=str(folder), reuse=False)
+        _register(index)
+        tmp = folder / (VERSION_FILE + ".tmp")
+        tmp.write_text(json.dumps(_version_info()))
+        os.replace(tmp, folder / VERSION_FILE)  # written last: its presence means the index is usable
+        return cls(folder, index, **kw)
+
+    @classmethod
+    def open(cls, folder: FsPath, **kw) -> TantivyEngine:
+        """The index in ``folder``; :class:`IndexMissing` / :class:`IndexOutdated` when it cannot be used."""
+        folder = FsPath(folder)
+        vfile = folder / VERSION_FILE
+        if not vfile.exists():
+            raise IndexMissing(f"there is no search index in {folder}")
+        try:
+            info = json.loads(vfile.read_text())
+        except (OSError, ValueError) as exc:
+            raise IndexOutdated(f"the search index in {folder} is damaged ({exc})") from exc
+        if info.get("engine") != "tantivy" or info.get("version") != normalize.INDEX_VERSION:
+            raise IndexOutdated(f"the search index in {folder} was built by another version of unsealed")
+        try:
+            index = tantivy.Index(build_schema(), path=str(folder), reuse=True)
+        except (OSError, ValueError) as exc:
+            raise IndexOutdated(f"the search index in {folder} cannot be opened ({exc})") from exc
+        _register(index)
+        return cls(folder, index, **kw)
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    def _w(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=self.heap_bytes, num_threads=self.threads)
+            except ValueError as exc:
+                if "LockBusy" in str(exc):
+                    raise IndexBusy("the search index is being updated by another unsealed process: "
+                                    "try again when it has finished") from exc
+                raise
+        return self._writer
+
+    def add_blob(self, blob: BlobInfo, parts: Iterable[Part], replace: bool = True) -> int:
+        writer = self._w()
+        if replace:
+            writer.delete_documents_by_term("sha", blob.sha256)
+        shared: dict = {
+            "sha": blob.sha256, "item": blob.item_id, "dups": blob.duplicates,
+            "family": blob.family, "kind": blob.kind,
+            "pathkey": [paths.path_key(p) for p in blob.paths],
+            "path": [normalize.normalise(p) for p in blob.paths],
+            "folder": sorted({paths.folder_of(p) for p in blob.paths}),
+        }
+        if blob.day is not None:
+            shared["day"] = blob.day
+            shared["year"] = blob.day // 10000
+        n = 0
+        for part in parts:
+            fields = dict(shared)
+            folded = normalize.normalise(part.text)
+            fields["body"] = folded
+            fields["stem"] = folded
+            if part.page is not None:
+                fields["page"] = part.page
+                fields["source"] = part.source
+            if part.sheet is not None:
+                fields["sheet"] = part.sheet
+                fields["row"] = part.row if part.row is not None else 0
+            if part.offset:
+                fields["offset"] = part.offset
+            writer.add_document(tantivy.Document(**fields))
+            n += 1
+        return n
+
+    def delete_blob(self, sha256: str) -> None:
+        self._w().delete_documents_by_term("sha", sha256)
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+
+    def rollback(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.wait_merging_threads()  # consumes the writer and releases the lock
+
+    # -- searching ---------------------------------------------------------------------------------------
+
+    def num_docs(self) -> int:
+        self.index.reload()
+        return self.index.searcher().num_docs
+
+    def search(self, node: Node, filters: Filters, limit: int = 20, offset: int = 0,
+               facets: bool = True) -> Result:
+        query = self.compile(node, filters)
+        self.index.reload()
+        searcher = self.index.searcher()
+        try:
+            res = searcher.search(query, limit=limit, count=True, offset=offset)
+        except ValueError as exc:
+            raise SearchError(f"the search failed: {exc}") from exc
+        hits = [self._hit(searcher, score, addr) for score, addr in res.hits]
+        out = Result(total=res.count or 0, hits=hits)
+        if facets:
+            out.facets = self._facets(searcher, query)
+        return out
+
+    def _hit(self, searcher: tantivy.Searcher, score: float, addr) -> Hit:
+        d = searcher.doc(addr).to_dict()
+
+        def one(name, default=None):
+            v = d.get(name)
+            return v[0] if v else default
+
+        page = one("page")
+        return Hit(sha256=one("sha"), item_id=one("item"), duplicates=one("dups", 1), family=one("family"),
+                   kind=one("kind"), score=float(score), page=page, source=one("source"),
+                   sheet=one("sheet"), row=one("row"), offset=one("offset", 0))
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+        spec = {name: {"terms": {"field": field, "size": size}} for name, (field, size) in facetmod.FACETS.items()}
+        try:
+            agg = searcher.aggregate(query, spec)
+        except ValueError as exc:
+            raise SearchError(f"counting facets failed: {exc}") from exc
+        raw = {name: [(b["key"], b["doc_count"]) for b in agg.get(name, {}).get("buckets", [])]
+               for name in facetmod.FACETS}
+        return facetmod.shape(raw)
+
+    # -- query translation -------------------------------------------------------------------------------
+
+    def compile(self, node: Node, filters: Filters | None = None) -> tantivy.Query:
+        """The tantivy query for a query tree plus filters."""
+        main = self._node(node)
+        if main is None:
+            main = _Q.empty_query() if not isinstance(node, All) else _Q.all_query()
+        clauses = [(_MUST, main)]
+        f = filters or Filters()
+        if f.types:
+            clauses.append((_MUST, self._type(f.types)))
+        if f.path:
+            clauses.append((_MUST, self._glob(f.path)))
+        if f.day_from is not None or f.day_to is not None:
+            rng = _Q.range_query(self.schema, "day", tantivy.FieldType.Integer, f.day_from, f.day_to)
+            clauses.append((_MUST, _Q.const_score_query(rng, 0.0)))
+        return main if len(clauses) == 1 else _Q.boolean_query(clauses)
+
+    def _node(self, node: Node) -> tantivy.Query | None:
+        if isinstance(node, All):
+            return _Q.all_query()
+        if isinstance(node, Text):
+            return self._text(node)
+        if isinstance(node, Path):
+            return self._path(node.value)
+        if isinstance(node, Type):
+            return self._type(node.values)
+        if isinstance(node, Not):
+            inner = self._node(node.item)
+            if inner is None:
+                return None
+            return _Q.boolean_query([(_MUST, _Q.all_query()), (_MUST_NOT, inner)])
+        if isinstance(node, And):
+            must, must_not = [], []
+            for item in node.items:
+                if isinstance(item, Not):
+                    q = self._node(item.item)
+                    if q is not None:
+                        must_not.append(q)
+                else:
+                    q = self._node(item)
+                    if q is not None:
+                        must.append(q)
+            if not must and not must_not:
+                return None
+            if not must:
+                must = [_Q.all_query()]
+            if len(must) == 1 and not must_not:
+                return must[0]
+            return _Q.boolean_query([(_MUST, q) for q in must] + [(_MUST_NOT, q) for q in must_not])
+        if isinstance(node, Or):
+            qs = [q for q in (self._node(item) for item in node.items) if q is not None]
+            if not qs:
+                return None
+            return qs[0] if len(qs) == 1 else _Q.boolean_query([(_SHOULD, q) for q in qs])
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _text(self, node: Text, field: str = "body") -> tantivy.Query | None:
+        terms = plan_text(node)
+        if terms is None:
+            return None
+        toks = list(terms.tokens)
+        if len(toks) > 1:
+            if terms.prefix:
+                return _Q.phrase_prefix_query(self.schema, field, toks)
+            return _Q.phrase_query(self.schema, field, toks)
+        exact = _Q.term_query(self.schema, field, toks[0])
+        alts = [exact]
+        if terms.prefix:
+            alts.append(_Q.regex_query(self.schema, field, _prefix_regex(toks[0])))
+        if terms.stem and field == "body":
+            stem = _Q.term_query(self.schema, "stem", terms.stem, index_option="freq")
+            alts.append(_Q.boost_query(stem, STEM_BOOST))
+        return exact if len(alts) == 1 else _Q.boolean_query([(_SHOULD, q) for q in alts])
+
+    def _path(self, value: str) -> tantivy.Query | None:
+        if paths.has_wildcards(value):
+            return self._glob(value)
+        q = self._text(Text(value, phrase=True), field="path")
+        return None if q is None else _Q.const_score_query(q, 0.0)
+
+    def _glob(self, glob: str) -> tantivy.Query:
+        qs = []
+        for pattern in paths.patterns(glob):
+            try:
+                qs.append(_Q.regex_query(self.schema, "pathkey", paths.glob_to_regex(pattern)))
+            except ValueError as exc:
+                raise SearchError(f"cannot use the path pattern {glob!r}: {exc}") from exc
+        q = qs[0] if len(qs) == 1 else _Q.boolean_query([(_SHOULD, x) for x in qs])
+        return _Q.const_score_query(q, 0.0)
+
+    def _type(self, values: Iterable[str]) -> tantivy.Query:
+        wanted = expand_types(values)
+        qs = [_Q.term_set_query(self.schema, "family", sorted(wanted["family"])) if wanted["family"] else None,
+              _Q.term_set_query(self.schema, "kind", sorted(wanted["kind"])) if wanted["kind"] else None]
+        qs = [q for q in qs if q is not None]
+        q = qs[0] if len(qs) == 1 else _Q.boolean_query([(_SHOULD, x) for x in qs])
+        return _Q.const_score_query(q, 0.0)
+
+
+def expand_types(values: Iterable[str]) -> dict[str, set[str]]:
+    """Split type names into families and kinds; an unknown name is a :class:`SearchError`."""
+    out: dict[str, set[str]] = {"family": set(), "kind": set()}
+    for raw in values:
+        for v in str(raw).replace("|", ",").split(","):
+            v = v.strip().lower().lstrip(".")
+            if not v:
+                continue
+            known = False
+            if v in FAMILIES:
+                out["family"].add(v)
+                known = True
+            if v in KINDS:
+                out["kind"].add(v)
+                known = True
+            if not known:
+                by_ext = {kind for kind, (_, _, exts) in KINDS.items() if "." + v in exts}
+                out["kind"] |= by_ext  # 'jpg' means the kind 'jpeg'
+                known = bool(by_ext)
+            if not known:
+                raise SearchError(f"unknown type {v!r}: use a family ({', '.join(FAMILIES)}) "
+                                  f"or a kind such as docx, xlsx, jpeg")
+    return out
+
+
+def _prefix_regex(token: str) -> str:
+    return "".join(f"\\x{{{ord(c):x}}}" if c.isascii() and not c.isalnum() else c for c in token) + ".*"
