@@ -90,6 +90,10 @@ def people_accuracy(case, truth: dict) -> dict[str, float]:
     figures["age_at_detention_accuracy_all"] = _ratio(sum(a == b for a, b, _ in ages), len(ages))
     figures["age_at_detention_from_photo_date"] = sum(1 for *_, basis in ages if basis == "photo date")
     figures["age_at_detention_unknown"] = sum(1 for a, *_ in ages if a is None)
+    minors_true = {n for n in det_true if expected[n]["age_at_detention"] < 18}
+    minors_found = {p["id_number"] for p in people if p["minor"] and p["id_number"]}
+    figures["minor_precision"], figures["minor_recall"], *_ = _pr(minors_found, minors_true)
+    figures["minors_true"], figures["minors_found"] = len(minors_true), len(minors_found)
     # A photo listed in truth's "broken" (a truncated JPEG) is still named by its ID; truth leaves it out
     # of the person's photos, so it counts neither way.
     broken = {b["path"] for b in truth.get("broken", [])}

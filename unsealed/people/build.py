@@ -24,9 +24,10 @@ from unsealed.records.idnumber import USABLE
 Progress = Callable[[str, int, int], None]
 
 _STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS _source (sid INTEGER PRIMARY KEY, item_id INTEGER, path TEXT, sheet TEXT);
 CREATE TEMP TABLE IF NOT EXISTS _stage (
-    rid INTEGER, field TEXT, value TEXT, raw TEXT, basis TEXT, item_id INTEGER, path TEXT, sheet TEXT,
-    row INTEGER, col INTEGER, header TEXT);
+    rid INTEGER, field TEXT, value TEXT, raw TEXT, basis TEXT, sid INTEGER, row INTEGER, col INTEGER,
+    header TEXT);
 CREATE TEMP TABLE IF NOT EXISTS _owner (rid INTEGER PRIMARY KEY, person_id TEXT, ord INTEGER);
 """
 _BATCH = 5000
@@ -45,29 +46,39 @@ class _Builder:
         self.batch: list[tuple] = []
         self.tables = 0
         self.rows = 0
+        self.sources: list[tuple] = []  # (sid, item_id, path, sheet) not yet written
+        self.source_count = 0
 
-    def _stage(self, rid: int, v: rowmod.Value, item_id, path, sheet, row) -> None:
-        self.batch.append(
-            (rid, v.field, v.value, v.raw, v.basis, item_id, path, sheet, row, v.column, v.header)
-        )
+    def _source(self, item_id: int, path: str, sheet: str | None) -> int:
+        """A staged source (a sheet or a photo); values refer to it by number."""
+        self.source_count += 1
+        self.sources.append((self.source_count, item_id, path, sheet))
+        return self.source_count
+
+    def _stage(self, rid: int, v: rowmod.Value, sid: int, row: int | None) -> None:
+        self.batch.append((rid, v.field, v.value, v.raw, v.basis, sid, row, v.column, v.header))
         if len(self.batch) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
+        if self.sources:
+            self.conn.executemany("INSERT INTO _source VALUES (?,?,?,?)", self.sources)
+            self.sources.clear()
         if self.batch:
-            self.conn.executemany("INSERT INTO _stage VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.batch)
+            self.conn.executemany("INSERT INTO _stage VALUES (?,?,?,?,?,?,?,?,?)", self.batch)
             self.batch.clear()
 
     def read_tables(self) -> None:
         for index, (table, data) in enumerate(tables.iter_tables(self.conn)):
             self.tables += 1
+            sid = self._source(table.item_id, table.path, table.sheet)
             head: int | None = None  # the 本人 record heading a household group
             for number, cells in data:
                 result = rowmod.parse_row(table.header, number, cells, table.kind)
                 if result is None:
                     continue
                 self.rows += 1
-                rids = [self._record(index, table, rec) for rec in result.records]
+                rids = [self._record(index, table, sid, rec) for rec in result.records]
                 if result.relation is None:
                     continue
                 rel, _direction, cell = result.relation
@@ -97,7 +108,7 @@ class _Builder:
                 self.progress("tables", self.tables, 0)
         self.flush()
 
-    def _record(self, index: int, table: tables.Table, rec: rowmod.Record) -> int:
+    def _record(self, index: int, table: tables.Table, sid: int, rec: rowmod.Record) -> int:
         rid = len(self.keys)
         usable = rec.id.number if rec.id is not None and rec.id.status in USABLE else None
         source = f"{table.path}\t{table.sheet}\t{rec.row:09d}"
@@ -109,7 +120,7 @@ class _Builder:
         if rec.role == "row" and table.kind == tables.STAFF:
             self.staff.add(rid)
         for v in rec.values:
-            self._stage(rid, v, table.item_id, table.path, table.sheet, rec.row)
+            self._stage(rid, v, sid, rec.row)
         return rid
 
     def read_photos(self) -> None:
@@ -118,6 +129,7 @@ class _Builder:
                 self.unlinked.append((photo.item_id, photo.path))
                 continue
             taken = photo.taken.isoformat(sep="T") if photo.taken else None
+            sid = self._source(photo.item_id, photo.path, None)
             for parsed in photo.ids:
                 rid = len(self.keys)
                 self.keys.append(
@@ -125,7 +137,7 @@ class _Builder:
                 )
                 self.photo_links.append((rid, photo.item_id, photo.path, photo.basis, parsed.number, taken))
                 for v in rowmod.id_values(parsed, _PhotoColumn(photo.basis), parsed.raw):
-                    self._stage(rid, v, photo.item_id, photo.path, None, None)
+                    self._stage(rid, v, sid, None)
             if self.progress and n % 500 == 0:
                 self.progress("photos", n, 0)
         self.flush()
@@ -140,44 +152,53 @@ class _PhotoColumn:
         self.header = basis
 
 
+_COPY_VALUES = (
+    "INSERT INTO person_values (person_id, field, value, raw, basis, item_id, path, sheet, row,"
+    ' "column", header) SELECT o.person_id, s.field, s.value, s.raw, s.basis, t.item_id, t.path,'
+    " t.sheet, s.row, s.col, s.header FROM _stage s JOIN _owner o ON o.rid = s.rid"
+    " JOIN _source t ON t.sid = s.sid ORDER BY o.person_id, o.ord, s.col"
+)
+
+
 def build_people(case, progress: Progress | None = None) -> dict:
     """(Re)build the people tables from the catalog; returns counts. One transaction: all or nothing."""
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        timings[stage] = round(time.perf_counter() - started - sum(timings.values()), 2)
+
     conn = case.conn
     schema.create(conn)
     conn.executescript(_STAGE)
     b = _Builder(conn, progress)
     with case.transaction():
-        conn.execute("DELETE FROM _stage")
-        conn.execute("DELETE FROM _owner")
+        for temp in ("_stage", "_owner", "_source"):
+            conn.execute(f"DELETE FROM {temp}")
         b.read_tables()
+        lap("tables")
         b.read_photos()
+        lap("photos")
         seeds, where, rules = resolve.resolve(b.keys)
         person_of = {rid: seeds[i].pid for rid, i in where.items()}
         order = {k.rid: n for n, k in enumerate(sorted(b.keys, key=lambda k: (k.source, k.rid)))}
-        conn.executemany(
-            "INSERT INTO _owner VALUES (?,?,?)", ((rid, pid, order[rid]) for rid, pid in person_of.items())
-        )
+        lap("resolve")
+        conn.executemany("INSERT INTO _owner VALUES (?,?,?)",
+                         ((rid, pid, order[rid]) for rid, pid in person_of.items()))
         for table in schema.TABLES:
             conn.execute(f"DELETE FROM {table}")
-        conn.execute(
-            "INSERT INTO person_values (person_id, field, value, raw, basis, item_id, path, sheet, row,"
-            ' "column", header) SELECT o.person_id, s.field, s.value, s.raw, s.basis, s.item_id, s.path,'
-            " s.sheet, s.row,"
-            " s.col, s.header FROM _stage s JOIN _owner o ON o.rid = s.rid ORDER BY o.person_id, o.ord, s.col"
-        )
+        conn.execute(_COPY_VALUES)
+        lap("values")
         facts = _facts(b, seeds, where)
-        genders = _write_persons(conn, seeds, facts, person_of, order)
-        conn.executemany(
-            "INSERT INTO person_links VALUES (?,?,?,'photo',?,?,?)",
-            (
-                (person_of[rid], item, path, basis, number, taken)
-                for rid, item, path, basis, number, taken in b.photo_links
-            ),
-        )
+        genders = _write_persons(conn, seeds, facts)
+        lap("persons")
+        conn.executemany("INSERT INTO person_links VALUES (?,?,?,'photo',?,?,?)",
+                         ((person_of[rid], item, path, basis, number, taken)
+                          for rid, item, path, basis, number, taken in b.photo_links))
         conn.executemany("INSERT INTO unlinked_photos VALUES (?,?)", b.unlinked)
         links = relatives.links(b.edges, person_of, genders)
         conn.executemany("INSERT INTO relations VALUES (?,?,?,?,?,?,?,?,?)", links)
+        lap("links")
         counts = {
             "persons": len(seeds),
             "with_id_number": sum(1 for s in seeds if s.id_number),
@@ -187,16 +208,15 @@ def build_people(case, progress: Progress | None = None) -> dict:
             "records": len(b.keys) - len(b.photo_links),
             "photos_linked": len({link[1] for link in b.photo_links}),
             "photos_unlinked": len(b.unlinked),
-            "relations": len(links) // 2 if links else 0,
+            "relations": len(links) // 2,
             "matching": rules,
             "seconds": round(time.perf_counter() - started, 2),
+            "seconds_by_stage": timings,
         }
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('people', ?)",
-            (json.dumps({"version": schema.PEOPLE_VERSION, **counts}, ensure_ascii=False),),
-        )
-    conn.execute("DELETE FROM _stage")
-    conn.execute("DELETE FROM _owner")
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('people', ?)",
+                     (json.dumps({"version": schema.PEOPLE_VERSION, **counts}, ensure_ascii=False),))
+    for temp in ("_stage", "_owner", "_source"):
+        conn.execute(f"DELETE FROM {temp}")
     return counts
 
 
@@ -213,7 +233,7 @@ def _facts(b: _Builder, seeds: list[resolve.Seed], where: dict[int, int]) -> dic
     return facts
 
 
-def _write_persons(conn, seeds, facts, person_of, order) -> dict[str, str | None]:
+def _write_persons(conn, seeds, facts) -> dict[str, str | None]:
     """Summarise every person from their values (streamed in person order) and insert the persons rows."""
     seed_by_pid = {s.pid: s for s in seeds}
     genders: dict[str, str | None] = {}

@@ -14,6 +14,7 @@ from collections import defaultdict
 from unsealed.people import schema
 from unsealed.people.summary import DEFINITIONS
 from unsealed.records import idnumber, names
+from unsealed.records.rows import FROM_ID, derived
 
 _CHUNK = 500
 _ID_QUERY = re.compile(r"^[0-9０-９]{1,17}[0-9０-９XxＸｘ]?$")
@@ -180,6 +181,11 @@ def get_person(case, ref: str) -> dict | None:
                 "raw": v["raw"],
             }
         )
+    if person["id_number"]:  # what the number encodes; its sources are the cells holding the number
+        held = [e["sources"] for e in values.get("id_number", []) if e["value"] == person["id_number"]]
+        cells = held[0] if held else []
+        for fld, value in derived(person["id_number"]):
+            values.setdefault(fld, []).insert(0, {"value": value, "basis": FROM_ID, "sources": cells})
     person["values"] = values
     person["photo_links"] = [
         dict(r)

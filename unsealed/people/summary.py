@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from unsealed.records import dates, names
-from unsealed.records.rows import FROM_ID
+from unsealed.records.rows import FROM_ID, derived
 
 DEFINITIONS = {
     "detained": "named in a row of a detention list (a person table with a detention date, status, sentence, "
@@ -67,11 +67,13 @@ def summarise(id_number: str | None, vals: list[Val], facts: Facts) -> dict:
     for v in vals:
         if v.value != "":
             by_field.setdefault(v.field, []).append(v)
+    for fld, value in derived(id_number):
+        by_field.setdefault(fld, []).append(Val(fld, value, FROM_ID, 0))
     shown: dict[str, str | None] = {}
     for fld, vs in by_field.items():
         if fld in ("birth_date", "gender"):
-            derived = [v for v in vs if v.basis == FROM_ID]
-            shown[fld] = choose(derived or vs)
+            from_id = [v for v in vs if v.basis == FROM_ID]
+            shown[fld] = choose(from_id or vs)
         elif fld == "name":
             shown[fld] = choose([Val(v.field, names.normalise(v.value), v.basis, v.order) for v in vs])
         else:

@@ -176,6 +176,7 @@ _PAREN = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
 _NOISE = re.compile(r"[\s*:：_\-]+")
 
 
+@lru_cache(maxsize=8192)
 def fold(header: str) -> str:
     """A header cell folded for lookup: full-width, spaces, '*', colons and a parenthesised note removed."""
     text = unicodedata.normalize("NFKC", header or "").strip().lower()
@@ -228,6 +229,11 @@ class Header:
 
 def map_header(cells: list[str]) -> list[Column]:
     """Columns of a header row: each non-empty cell with its field (a field claimed twice keeps the first)."""
+    return list(_map_header(tuple(cells)))
+
+
+@lru_cache(maxsize=1024)
+def _map_header(cells: tuple[str, ...]) -> tuple[Column, ...]:
     out: list[Column] = []
     taken: set[str] = set()
     for i, cell in enumerate(cells):
@@ -240,7 +246,7 @@ def map_header(cells: list[str]) -> list[Column]:
         else:
             taken.add(field)
         out.append(Column(i, text, field))
-    return out
+    return tuple(out)
 
 
 def score(cells: list[str]) -> int:
@@ -265,7 +271,7 @@ def detect(rows: list[tuple[int, list[str]]]) -> Header | None:
             best = (s, number, cells)
     if best is None:
         return None
-    columns = tuple(map_header(best[2]))
+    columns = _map_header(tuple(best[2]))
     if not {c.field for c in columns} & set(IDENTITY):
         return None
     return Header(best[1], columns)

@@ -27,7 +27,12 @@ def has_cjk(text: str) -> bool:
 
 def normalise(raw: object) -> str:
     """The display form of a name: full-width folded, one "·" between parts, no padding spaces."""
-    text = unicodedata.normalize("NFKC", "" if raw is None else str(raw)).strip()
+    return _normalise("" if raw is None else str(raw))
+
+
+@lru_cache(maxsize=65536)
+def _normalise(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).strip()
     if not text:
         return ""
     if not has_cjk(text):
@@ -49,6 +54,11 @@ def normalise(raw: object) -> str:
 
 def key(raw: object) -> str:
     """The matching key: characters only (no separators, spaces or case)."""
+    return _key("" if raw is None else str(raw))
+
+
+@lru_cache(maxsize=65536)
+def _key(raw: str) -> str:
     return _KEY_DROP.sub("", normalise(raw)).lower()
 
 

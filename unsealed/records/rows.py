@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from unsealed.records import dates, idnumber, names, values
 from unsealed.records.headers import Column, Header
@@ -24,8 +25,9 @@ DATE_FIELDS = ("birth_date", "detention_date")
 MAX_NAME_CHARS = 40
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """One value a cell gives (a named tuple: rows make many of them)."""
+
     field: str
     value: str  # normalised: the form compared across sources
     raw: str  # the cell as written
@@ -90,19 +92,25 @@ def normalise(field_name: str, raw: str) -> str:
 
 
 def id_values(parsed: idnumber.IdNumber, col: Column, raw: str) -> list[Value]:
-    """The ID cell's own value plus what a usable number encodes (birth date, gender, birth county)."""
-    out = [
-        Value(
-            "id_number", parsed.number if parsed.usable else idnumber.clean(raw), raw, col.index, col.header
-        )
-    ]
-    if parsed.usable:
-        out.append(Value("birth_date", parsed.birth_date.isoformat(), raw, col.index, col.header, FROM_ID))
-        out.append(Value("gender", parsed.gender, raw, col.index, col.header, FROM_ID))
-        if parsed.county:
-            out.append(Value("birth_county", parsed.county, raw, col.index, col.header, FROM_ID))
-    else:
+    """The ID cell's own value, and why it is unusable when it is (see ``derived`` for what it encodes)."""
+    number = parsed.number if parsed.usable else idnumber.clean(raw)
+    out = [Value("id_number", number, raw, col.index, col.header)]
+    if not parsed.usable:
         out.append(Value("id_problem", parsed.problem or parsed.status, raw, col.index, col.header, "check"))
+    return out
+
+
+def derived(number: str | None) -> list[tuple[str, str]]:
+    """(field, value) pairs a usable ID number encodes: birth date, gender and birth county.
+
+    They are not stored per cell: every usable cell holding the number is their source.
+    """
+    parsed = idnumber.parse(number) if number else None
+    if parsed is None or not parsed.usable:
+        return []
+    out = [("birth_date", parsed.birth_date.isoformat()), ("gender", parsed.gender)]
+    if parsed.county:
+        out.append(("birth_county", parsed.county))
     return out
 
 

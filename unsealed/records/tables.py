@@ -137,4 +137,6 @@ def _cells(text: str) -> list[str]:
         return []
     if not isinstance(cells, list):
         return []
+    if all(type(c) is str for c in cells):
+        return cells
     return ["" if c is None else str(c) for c in cells]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 _GENDER = {
@@ -25,7 +24,10 @@ def text(raw: object) -> str:
     """A cell's text folded (full-width) and with runs of spaces collapsed; '' for empty."""
     if raw is None:
         return ""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(raw))).strip()
+    t = str(raw)
+    if not unicodedata.is_normalized("NFKC", t):
+        t = unicodedata.normalize("NFKC", t)
+    return " ".join(t.split())
 
 
 def gender(raw: object) -> str | None:
