@@ -10,6 +10,7 @@ APT_PACKAGES=(
   python3-venv            # the virtual environment
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-uig tesseract-ocr-eng   # offline OCR models
   fonts-wqy-microhei      # CJK font for the synthetic cache, charts and OCR tests
+  libgl1 libglib2.0-0 fonts-dejavu-core   # OpenCV under RapidOCR; Arabic-script font for the Uyghur OCR test
   antiword                # text of legacy Word .doc files
   unar                    # RAR archives (rarfile drives it)
 )
