@@ -73,3 +73,19 @@ def make_id(region: str, birth: str, seq: int) -> str:
 
     body = f"{region}{birth}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def add_document(case: Case, path: str, pages: list[str], kind: str = "docx") -> str:
+    """A document item whose extraction holds the given page texts (tables as tab-separated lines)."""
+    sha = _blob(case, path + "\n".join(pages), kind, "application/x-test")
+    for number, text in enumerate(pages, 1):
+        case.conn.execute(
+            "INSERT INTO pages (sha256, number, source, text) VALUES (?,?,'text',?)", (sha, number, text)
+        )
+    case.conn.execute(
+        "INSERT OR REPLACE INTO extractions (sha256, version, extractor, status, metadata, pages,"
+        " done_at) VALUES (?,1,'test','ok','{}',?,?)",
+        (sha, len(pages), NOW),
+    )
+    _item(case, path, sha)
+    return sha

@@ -448,3 +448,33 @@ def test_garbage_rows_never_crash(case):
     case.conn.execute("INSERT INTO table_rows VALUES (?,?,?,?)", (sha, "S", 100, '{"a": 1}'))
     counts = build_people(case)
     assert counts["persons"] == 0
+
+
+def test_progress_reports_done_and_total(case):
+    for n in range(3):
+        add_table(
+            case,
+            f"t{n}.xlsx",
+            {"S": [HEADER, ["1", "买合买提·达吾提", "男", "维吾尔族", "1990-01-01", A, "", ""]]},
+        )
+    add_image(case, "x.jpg", {})
+    calls = []
+    build_people(case, progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (4, 4)
+
+
+def test_person_tables_typed_into_word_documents(case):
+    from tests.people.helpers import add_document
+
+    text = (
+        "关于在押人员的情况报告\n正文第一段。\n序号\t姓名\t公民身份号码\t收押日期\n"
+        f"1\t买合买提·达吾提\t{A}\t2018-03-01\n2\t阿依古丽·吐尔逊\t{C}\t2018-03-02\n落款\n"
+        "岗位\t职责\t人数\n瞭望塔\t全天候观察\t2\n"
+    )
+    add_document(case, "文件/报告.docx", ["封面", text])
+    add_document(case, "文件/other.pdf", [text], kind="pdf")  # PDF text has no cell boundaries: not read
+    counts = build_people(case)
+    assert counts["persons"] == 2 and counts["tables"] == 1
+    p = get_person(case, C)
+    assert p["sources"] == [{"path": "文件/报告.docx", "sheet": "page 2 table 1", "row": 3}]
+    assert p["detained"] and p["fields"]["detention_date"] == "2018-03-02"

@@ -15,13 +15,14 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from unsealed.people import relatives, resolve, schema, summary
+from unsealed.people.photos import IMAGE_KINDS
 from unsealed.people.photos import scan as scan_photos
 from unsealed.records import rows as rowmod
 from unsealed.records import tables
 from unsealed.records.dates import parse_datetime
 from unsealed.records.idnumber import USABLE
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[int, int], None]  # (sheets and images read, total), as sync_index reports
 
 _STAGE = """
 CREATE TEMP TABLE IF NOT EXISTS _source (sid INTEGER PRIMARY KEY, item_id INTEGER, path TEXT, sheet TEXT);
@@ -37,6 +38,13 @@ class _Builder:
     def __init__(self, conn, progress: Progress | None):
         self.conn = conn
         self.progress = progress
+        self.done = 0
+        self.total = 0
+        if progress:
+            self.total = conn.execute(
+                "SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT sha256, sheet FROM table_rows))"
+                " + (SELECT COUNT(*) FROM items i JOIN blobs b ON b.sha256 = i.sha256 WHERE b.kind IN ("
+                + ",".join(f"'{k}'" for k in IMAGE_KINDS) + "))").fetchone()[0]
         self.keys: list[resolve.Key] = []
         self.edges: list[relatives.Edge] = []
         self.detained: set[int] = set()  # record ids with detention evidence in a detention list
@@ -48,6 +56,11 @@ class _Builder:
         self.rows = 0
         self.sources: list[tuple] = []  # (sid, item_id, path, sheet) not yet written
         self.source_count = 0
+
+    def _tick(self) -> None:
+        self.done += 1
+        if self.progress and self.done % 200 == 0:
+            self.progress(self.done, max(self.total, self.done))
 
     def _source(self, item_id: int, path: str, sheet: str | None) -> int:
         """A staged source (a sheet or a photo); values refer to it by number."""
@@ -104,8 +117,7 @@ class _Builder:
                                 cell.column,
                             )
                         )
-            if self.progress:
-                self.progress("tables", self.tables, 0)
+            self._tick()
         self.flush()
 
     def _record(self, index: int, table: tables.Table, sid: int, rec: rowmod.Record) -> int:
@@ -124,7 +136,8 @@ class _Builder:
         return rid
 
     def read_photos(self) -> None:
-        for n, photo in enumerate(scan_photos(self.conn), 1):
+        for photo in scan_photos(self.conn):
+            self._tick()
             if not photo.ids:
                 self.unlinked.append((photo.item_id, photo.path))
                 continue
@@ -138,9 +151,9 @@ class _Builder:
                 self.photo_links.append((rid, photo.item_id, photo.path, photo.basis, parsed.number, taken))
                 for v in rowmod.id_values(parsed, _PhotoColumn(photo.basis), parsed.raw):
                     self._stage(rid, v, sid, None)
-            if self.progress and n % 500 == 0:
-                self.progress("photos", n, 0)
         self.flush()
+        if self.progress:
+            self.progress(self.total, self.total)
 
 
 class _PhotoColumn:

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from unsealed.records import headers, idnumber
+from unsealed.records import headers, idnumber, texttables
 from unsealed.records.headers import Header
 
 SAMPLE_ROWS = 40
@@ -90,11 +90,14 @@ def looks_like_people(header: Header, sample: list[tuple[int, list[str]]]) -> bo
 
 
 def item_paths(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
-    """For every blob with table rows: (id, logical path) of the first item holding it."""
+    """For every blob with table rows or of a document kind: (id, logical path) of its first item."""
     out: dict[str, tuple[int, str]] = {}
+    marks = ",".join("?" * len(texttables.DOCUMENT_KINDS))
     for sha, item_id, path in conn.execute(
         "SELECT i.sha256, i.id, i.path FROM items i"
-        " WHERE i.sha256 IN (SELECT DISTINCT sha256 FROM table_rows) ORDER BY i.id"
+        " WHERE i.sha256 IN (SELECT DISTINCT sha256 FROM table_rows)"
+        f" OR i.sha256 IN (SELECT sha256 FROM blobs WHERE kind IN ({marks})) ORDER BY i.id",
+        texttables.DOCUMENT_KINDS,
     ):
         out.setdefault(sha, (item_id, path))
     return out
@@ -103,28 +106,27 @@ def item_paths(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
 def iter_tables(conn: sqlite3.Connection) -> Iterator[tuple[Table, Iterator[tuple[int, list[str]]]]]:
     """Every person table in the catalog with an iterator over its data rows (number, cells).
 
-    Consume each row iterator before asking for the next table. Sheets that are no person
-    table, and blobs no item holds any more, are skipped.
+    Sheets of spreadsheets and CSV files come from ``table_rows``; tables typed into Word-type
+    documents from their page text (``texttables``). Consume each row iterator before asking
+    for the next table. Sheets that are no person table, and blobs no item holds, are skipped.
     """
     paths = item_paths(conn)
-    cursor = conn.execute(
-        "SELECT sha256, sheet, number, cells FROM table_rows ORDER BY sha256, sheet, number"
+    cursor = conn.execute("SELECT sha256, sheet, number, cells FROM table_rows ORDER BY 1, 2, 3")
+    sheets = (
+        (sha, sheet, ((number, _cells(cells)) for _s, _sh, number, cells in group))
+        for (sha, sheet), group in itertools.groupby(cursor, key=lambda r: (r[0], r[1]))
     )
-    for (sha, sheet), group in itertools.groupby(cursor, key=lambda r: (r[0], r[1])):
+    documents = ((sha, sheet, iter(rows)) for sha, sheet, rows in texttables.iter_document_tables(conn))
+    for sha, sheet, rows in itertools.chain(sheets, documents):
         if sha not in paths:
             continue
-        rows = ((number, _cells(cells)) for _s, _sh, number, cells in group)
         head = list(itertools.islice(rows, headers.HEADER_SCAN_ROWS))
         header = headers.detect(head)
         if header is None:
-            for _ in rows:
-                pass
             continue
         after = [r for r in head if r[0] > header.row]
         sample = after + list(itertools.islice(rows, max(0, SAMPLE_ROWS - len(after))))
         if not looks_like_people(header, sample):
-            for _ in rows:
-                pass
             continue
         item_id, path = paths[sha]
         yield Table(sha, sheet, item_id, path, header, kind_of(header)), itertools.chain(sample, rows)
