@@ -126,3 +126,20 @@ def test_person_unknown_and_missing_case(case_dir, tmp_path, capsys):
     assert code == 2 and "ingest" in err
     code, _, err = run(["people", "--case", str(case_dir), "--limit", "-1"], capsys)
     assert code == 2 and "--limit" in err
+
+
+def test_people_tables_rebuild_when_the_catalog_changes(case_dir, capsys):
+    from unsealed.store.case import Case
+
+    code, out, err = run(["people", "--case", str(case_dir), "--json"], capsys)
+    assert "building the people tables" in err and len(json.loads(out)["people"]) == 2
+    code, out, err = run(["people", "--case", str(case_dir), "--json"], capsys)
+    assert err == ""  # up to date: no rebuild
+    with Case.open(case_dir) as case:
+        add_table(
+            case,
+            "表格/新.xlsx",
+            {"S": [["姓名", "身份证号", "住址"], ["新人", make_id("653121", "19991231", 1), "x"]]},
+        )
+    code, out, err = run(["people", "--case", str(case_dir), "--json"], capsys)
+    assert "rebuilding" in err and len(json.loads(out)["people"]) == 3

@@ -67,16 +67,29 @@ def register(sub) -> None:
 
 
 def _open(args, rebuild: bool = False):
-    from unsealed.people import build_people
-    from unsealed.people.schema import exists
-    from unsealed.store.case import Case
+    """The case, with its people tables (re)built first when asked, missing or older than the catalog."""
+    import sys
 
-    case = Case.open(args.case, readonly=not rebuild)
-    if not rebuild and not exists(case.conn):
-        case.close()
-        case = Case.open(args.case)
+    from unsealed.people import build_people
+    from unsealed.people.schema import exists, is_current
+    from unsealed.store.case import Case, CaseError
+
+    case = Case.open(args.case, readonly=True)
+    built = exists(case.conn)
+    if not rebuild and not is_current(case.conn):
         rebuild = True
+        print("unsealed: " + ("the catalog changed; rebuilding" if built else "building")
+              + " the people tables", file=sys.stderr)
     if rebuild:
+        try:
+            writable = Case.open(args.case)
+        except CaseError:
+            if not built:
+                raise
+            print("unsealed: the case is read-only; showing the people tables as last built", file=sys.stderr)
+            return case
+        case.close()
+        case = writable
         build_people(case)
     return case
 

@@ -186,6 +186,7 @@ def build_people(case, progress: Progress | None = None) -> dict:
     conn.executescript(_STAGE)
     b = _Builder(conn, progress)
     with case.transaction():
+        state = schema.catalog_state(conn)
         for temp in ("_stage", "_owner", "_source"):
             conn.execute(f"DELETE FROM {temp}")
         b.read_tables()
@@ -227,7 +228,8 @@ def build_people(case, progress: Progress | None = None) -> dict:
             "seconds_by_stage": timings,
         }
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('people', ?)",
-                     (json.dumps({"version": schema.PEOPLE_VERSION, **counts}, ensure_ascii=False),))
+                     (json.dumps({"version": schema.PEOPLE_VERSION, "catalog": state, **counts},
+                                 ensure_ascii=False),))
     for temp in ("_stage", "_owner", "_source"):
         conn.execute(f"DELETE FROM {temp}")
     return counts

@@ -8,6 +8,7 @@ known without one) of the first row naming them.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 PEOPLE_VERSION = 1
@@ -90,3 +91,24 @@ def exists(conn: sqlite3.Connection) -> bool:
         conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='persons'").fetchone()
         is not None
     )
+
+
+def catalog_state(conn: sqlite3.Connection) -> list:
+    """A cheap fingerprint of what the people tables are built from (items and extractions)."""
+    row = conn.execute(
+        "SELECT (SELECT max(id) FROM items), (SELECT count(*) FROM items),"
+        " (SELECT count(*) FROM extractions), (SELECT max(done_at) FROM extractions)"
+    ).fetchone()
+    return list(row)
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the people tables exist and were built from the catalog as it is now."""
+    if not exists(conn):
+        return False
+    row = conn.execute("SELECT value FROM meta WHERE key = 'people'").fetchone()
+    try:
+        built = json.loads(row[0]) if row else {}
+    except ValueError:
+        return False
+    return built.get("version") == PEOPLE_VERSION and built.get("catalog") == catalog_state(conn)
