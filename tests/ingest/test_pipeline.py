@@ -136,3 +136,17 @@ def test_show_gives_provenance_and_content(tmp_path, capsys):
     assert [c.get("path") for c in item["provenance"][:2]] == ["photos.zip/nested.zip", "photos.zip"]
     assert item["provenance"][-1]["source_root"] == str(Path(src).absolute())
     assert main(["show", "does/not/exist", "--case", str(case_dir)]) == 2
+
+
+def test_text_with_lone_surrogates_is_stored_not_fatal(tmp_path):
+    from unsealed.extract.base import Extraction, Page, Row
+    from unsealed.store import catalog
+
+    with Case.open(tmp_path / "case", create=True) as case:
+        ex = Extraction(pages=[Page(1, "bad \ud800 text\x00")], rows=[Row("s\udfff", 1, ["a\ud800"])],
+                        metadata={"title": "t\ud800"})
+        catalog.record_extraction(case.conn, "ab" * 32, ex, [])
+        text = case.conn.execute("SELECT text FROM pages").fetchone()[0]
+        meta = case.conn.execute("SELECT metadata FROM extractions").fetchone()[0]
+    assert text == "bad \ufffd text\ufffd"
+    assert json.loads(meta)["title"] == "t\ufffd"

@@ -81,6 +81,7 @@ class _Run:
         self.new = 0
         self.bytes = 0
         self._key = 0
+        self._last_pending: _Pending | None = None
         self._in_tx = False
         self._writes = 0
         self._last_commit = time.monotonic()
@@ -140,7 +141,22 @@ class _Run:
 
     # -- results -----------------------------------------------------------------------------------
     def record(self, result: Result) -> None:
-        self._write(self._record_result, result)
+        self._write(self._record_safely, result)
+
+    def _record_safely(self, result: Result) -> None:
+        """Record a result; if the catalog refuses what was read, record the failure instead."""
+        self.conn.execute("SAVEPOINT result")
+        try:
+            self._record_result(result)
+        except Exception as exc:  # noqa: BLE001 - one file's odd output must not stop the run
+            self.conn.execute("ROLLBACK TO result")
+            self.pending.setdefault(result.key, self._last_pending)
+            reason = f"could not record what was read ({type(exc).__name__}: {exc})"[:400]
+            result.extraction = Extraction(status="error", error=reason, extractor="none")
+            result.children = []
+            self._record_result(result)
+        finally:
+            self.conn.execute("RELEASE result")
 
     def failure(self, task: Task, status: str, reason: str) -> Result:
         """A task whose worker died or overran: store the original here and record why."""
@@ -166,7 +182,7 @@ class _Run:
         self._touch(item)
 
     def _record_result(self, result: Result) -> None:
-        pending = self.pending.pop(result.key)
+        pending = self._last_pending = self.pending.pop(result.key)
         if result.sha256 is not None:
             catalog.record_blob(self.conn, result.sha256, result.size, result.kind, result.mime)
         if result.extraction is not None:

@@ -11,6 +11,7 @@ reported as failed, the rest of its batch goes back to the queue.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ BATCH = 8  # tasks sent to a worker at once: fewer round trips for small files
 
 
 def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits) -> None:
+    _quiet_stderr(case_root)
     worker = Worker(case_root, passwords, limits)
     while True:
         try:
@@ -33,6 +35,16 @@ def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits:
             return
         for task in batch:
             conn.send(worker.run(task))
+
+
+def _quiet_stderr(case_root: str) -> None:
+    """Send what native libraries print (warnings, Rust panics) to the case's log, not the user's terminal."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    logs = os.path.join(case_root, "logs")
+    os.makedirs(logs, exist_ok=True)
+    fd = os.open(os.path.join(logs, "ingest-workers.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 class _Slot:

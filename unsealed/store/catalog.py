@@ -70,23 +70,41 @@ def delete_descendants(conn: sqlite3.Connection, item_id: int) -> None:
         "DELETE FROM items WHERE id IN (SELECT id FROM d)", (item_id,))
 
 
+def clean(text: str | None) -> str | None:
+    """Text safe to store: lone surrogates and NULs (from broken files) become U+FFFD."""
+    if text is None:
+        return None
+    if "\x00" in text:
+        text = text.replace("\x00", "\ufffd")
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+
+
+def _json(obj) -> str:
+    return clean(json.dumps(obj, ensure_ascii=False, default=str))
+
+
 def record_extraction(conn: sqlite3.Connection, sha: str, ex: Extraction, children: list) -> None:
     """Store what was read from a blob (replacing an older version's output)."""
     for table in ("pages", "table_rows"):
         conn.execute(f"DELETE FROM {table} WHERE sha256=?", (sha,))
     conn.execute("DELETE FROM members WHERE parent_sha256=?", (sha,))
     conn.executemany("INSERT OR REPLACE INTO pages(sha256, number, source, text, confidence) VALUES (?,?,?,?,?)",
-                     [(sha, p.number, p.source, p.text, p.confidence) for p in ex.pages])
+                     [(sha, p.number, p.source, clean(p.text), p.confidence) for p in ex.pages])
     conn.executemany("INSERT OR REPLACE INTO table_rows(sha256, sheet, number, cells) VALUES (?,?,?,?)",
-                     [(sha, r.sheet, r.number, json.dumps(r.cells, ensure_ascii=False)) for r in ex.rows])
+                     [(sha, clean(r.sheet), r.number, _json(r.cells)) for r in ex.rows])
     conn.executemany(
         "INSERT INTO members(parent_sha256, seq, name, sha256, size, status, error, modified) VALUES (?,?,?,?,?,?,?,?)",
-        [(sha, i, c.name, c.sha256, c.size, c.status, c.error, c.modified) for i, c in enumerate(children)])
+        [(sha, i, clean(c.name), c.sha256, c.size, c.status, clean(c.error), c.modified)
+         for i, c in enumerate(children)])
     seconds = ex.metadata.pop("extract_seconds", None)
     conn.execute(
         "INSERT OR REPLACE INTO extractions(sha256, version, extractor, status, error, metadata, pages, rows,"
         " seconds, done_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (sha, VERSION, ex.extractor, ex.status, ex.error, json.dumps(ex.metadata, ensure_ascii=False, default=str),
+        (sha, VERSION, ex.extractor, ex.status, clean(ex.error), _json(ex.metadata),
          len(ex.pages), len(ex.rows), seconds, now_iso()))
 
 
