@@ -68,9 +68,12 @@ def pdf_pages(path: Path, numbers: list[int], dpi: int = 300,
         pdf.close()
 
 
-def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000,
-                 max_frames: int = 500) -> Iterator[tuple[int, Image.Image | RenderError]]:
-    """Pages of an image file: one for most formats, one per frame of a multi-page TIFF."""
+def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000, max_frames: int = 500,
+                 draft: int | None = None) -> Iterator[tuple[int, Image.Image | RenderError]]:
+    """Pages of an image file: one for most formats, one per frame of a multi-page TIFF.
+
+    ``draft``: a JPEG may be decoded at a reduced scale that still covers this many pixels.
+    """
     if kind == "heic":
         try:
             import pillow_heif
@@ -89,6 +92,8 @@ def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000,
     except Exception as exc:
         yield 1, RenderError(f"cannot decode the image: {exc}")
         return
+    if draft and image.format == "JPEG":
+        image.draft("RGB", (draft, draft))
     with image:
         frames = ImageSequence.Iterator(image) if kind == "tiff" else [image]
         number = 0
@@ -96,7 +101,8 @@ def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000,
             for frame in frames:
                 number += 1
                 if number > max_frames:
-                    yield number, RenderError(f"more than {max_frames} frames: the rest were not read")
+                    if draft is None:
+                        yield number, RenderError(f"more than {max_frames} frames: the rest were not read")
                     return
                 try:
                     yield number, upright(frame, max_pixels)
@@ -105,6 +111,22 @@ def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000,
                     return
         except Exception as exc:  # a broken frame table
             yield number + 1, RenderError(f"cannot decode frame {number + 1}: {exc}")
+
+
+def preview(path: Path, kind: str, side: int) -> Image.Image:
+    """The first frame of an image, at most ``side`` pixels long, decoded cheaply (JPEG at 1/2..1/8 scale).
+
+    Raises RenderError when the image cannot be decoded.
+    """
+    for _, picture in image_frames(path, kind, max_pixels=_PREVIEW_DECODE_PIXELS, max_frames=1, draft=side):
+        if isinstance(picture, RenderError):
+            raise picture
+        picture.thumbnail((side, side), Image.Resampling.BILINEAR)
+        return picture
+    raise RenderError("the image has no frames")
+
+
+_PREVIEW_DECODE_PIXELS = 16_000_000
 
 
 def upright(image: Image.Image, max_pixels: int = 40_000_000) -> Image.Image:

@@ -15,7 +15,7 @@ from pathlib import Path
 from unsealed.extract.base import Extraction, Page, Probe, TimedOut
 from unsealed.ocr import engines, render
 from unsealed.ocr.options import OcrOptions
-from unsealed.ocr.textness import has_text
+from unsealed.ocr.textness import TEST_SIDE, has_text
 
 
 def needs_ocr(probe: Probe, opts: OcrOptions) -> bool:
@@ -51,8 +51,19 @@ def ocr_pages(blob_path: Path, probe: Probe, extraction: Extraction,
         pictures = render.pdf_pages(blob_path, numbers, opts.dpi, opts.max_pixels)
         check_text = False
     else:
-        pictures = render.image_frames(blob_path, probe.kind, opts.max_pixels, opts.max_frames)
         check_text = opts.mode == "auto"
+        if check_text and probe.kind != "tiff":  # test a cheaply decoded small copy first
+            try:
+                if not has_text(render.preview(blob_path, probe.kind, TEST_SIDE)):
+                    return [], []
+            except render.RenderError as exc:
+                return [], [f"page 1: {exc}"]
+            except TimedOut:
+                return [], ["page 1: not OCR'd, the time limit for this file ran out"]
+            except Exception as exc:  # the detector failed: say so, never raise
+                return [], [f"page 1: has-text test failed: {type(exc).__name__}: {exc}"]
+            check_text = False  # multi-frame TIFFs are tested frame by frame below
+        pictures = render.image_frames(blob_path, probe.kind, opts.max_pixels, opts.max_frames)
     pages: list[Page] = []
     errors: list[str] = []
     for number, picture in pictures:
