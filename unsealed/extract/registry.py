@@ -23,6 +23,7 @@ EXTRACTORS = (
     "rtf",
     "sheets",
     "csvfile",
+    "msg",
     "email",
     "images",
     "text",
@@ -58,7 +59,7 @@ def run_extractor(path: Path, probe: Probe, ctx: Context) -> Extraction:
     """Extract ``path``; never raises for a bad file: failures come back as a status."""
     mod = find_extractor(probe)
     if mod is None:
-        if probe.kind == "empty":
+        if probe.kind == "empty":  # whether that is a problem depends on the name: see detect.empty_problem
             return Extraction(status="ok", extractor="none", metadata={"empty": True})
         return Extraction(status="unsupported", error=f"no extractor for {probe.kind} ({probe.mime})",
                           extractor="none")

@@ -186,7 +186,8 @@ def _read(book, path: Path, kind: str, ctx: Context, pc) -> Extraction:
             _reraise_fatal(exc)
             err = _translate(exc, pc)
             errors.append(f"sheet {name!r}: {err}")
-        pages.append(Page(len(pages) + 1, "\n".join(lines)))
+        # the sheet's name heads its page: reporters search for sheet titles too
+        pages.append(Page(len(pages) + 1, "\n".join([name, *lines]) if lines else name))
     metadata: dict = {"sheets": names, "rows": len(rows), "page_count": len(pages)}
     if hidden:
         metadata["hidden_sheets"] = hidden

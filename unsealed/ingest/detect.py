@@ -98,6 +98,14 @@ def extension_disagrees(kind: str, name: str) -> bool:
     return bool(ext) and bool(exts) and ext not in exts and not _compatible(kind, ext)
 
 
+def empty_problem(kind: str, name: str) -> str | None:
+    """Why an empty file is worth a reporter's attention: an empty "report.pdf" is a damaged PDF."""
+    ext = os.path.splitext(name)[1].lower()
+    if kind != "empty" or not ext or ext in (".txt", ".log", ".md", ".lock", ".keep"):
+        return None
+    return f"empty file (0 bytes) although its name says {ext}: nothing to read"
+
+
 def _compatible(kind: str, ext: str) -> bool:
     # text-like kinds are often saved under each other's names
     texty = {"text", "csv", "xml", "html", "eml", "mbox"}
@@ -125,7 +133,8 @@ def _sniff(path, head: bytes, name: str) -> str:
         return "webp"
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc", b"avif"):
         return "heic"
-    if head[:2] == b"BM" and len(head) > 26:
+    if head[:2] == b"BM" and len(head) > 26 and head[6:10] == b"\0\0\0\0" and \
+            int.from_bytes(head[14:18], "little") in (12, 16, 40, 52, 56, 64, 108, 124):
         return "bmp"
     if head.startswith(b"\x00\x00\x00\x0cjP  ") or head.startswith(b"\xff\x4f\xff\x51"):
         return "jp2"
@@ -141,9 +150,23 @@ def _sniff(path, head: bytes, name: str) -> str:
         return "xz"
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"
+    if head.startswith(b"PK\x07\x08"):  # the first part of a spanned zip
+        return "zip"
+    if len(head) >= 512 and _tar_checksum_ok(head[:512]):
+        return "tar"  # an old tar without the ustar magic
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
     return _text_kind(head, name, path)
+
+
+def _tar_checksum_ok(block: bytes) -> bool:
+    """True when a 512-byte block is a tar header: its checksum field matches its bytes."""
+    field = block[148:156].replace(b"\0", b" ").strip()
+    if not field or not all(48 <= c <= 55 for c in field) or not block[0]:
+        return False
+    stored = int(field, 8)
+    unsigned = sum(block[:148]) + 8 * 32 + sum(block[156:])
+    return stored == unsigned
 
 
 def _zip_kind(path) -> str:
@@ -223,17 +246,27 @@ def _text_kind(head: bytes, name: str, path) -> str:
     low = stripped[:512].lower()
     if low.startswith("from ") and "\n" in low and any(h.decode() in low for h in _EMAIL_HEADERS[:9]):
         return "mbox"
-    if low.startswith(("<!doctype html", "<html")) or ("<html" in low[:512] and "<body" in text.lower()):
-        return "html"
-    if low.startswith("<?xml") or low.startswith("<svg"):
-        return "svg" if "<svg" in low else "xml"
     first_lines = stripped.splitlines()[:8]
     if first_lines and _looks_like_headers(first_lines):
         return "eml"
+    if low.startswith(("<!doctype html", "<html")) or _html_tags(text.lower()) >= 2:
+        return "html"
+    if low.startswith("<?xml") or low.startswith("<svg"):
+        return "svg" if "<svg" in low else "xml"
     ext = os.path.splitext(name)[1].lower()
     if ext in (".csv", ".tsv", ".tab"):
         return "csv"
     return "text"
+
+
+_HTML_TAGS = ("<html", "<head", "<body", "<title", "<meta ", "<div", "<table", "<p>", "<br", "<a href", "<script",
+              "<style", "<h1", "<span", "<ul", "<form")
+
+
+def _html_tags(text: str) -> int:
+    """How many distinct common HTML tags the start of a text has."""
+    start = text[:4096]
+    return sum(tag in start for tag in _HTML_TAGS)
 
 
 def _looks_like_headers(lines: list[str]) -> bool:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from unsealed.extract.base import Extraction, Limits
 from unsealed.extract.registry import VERSION
-from unsealed.ingest.detect import HEAD_BYTES, detect, extension_disagrees
+from unsealed.ingest.detect import HEAD_BYTES, detect, empty_problem, extension_disagrees
 from unsealed.ingest.progress import Progress
 from unsealed.ingest.task import Result, Task
 from unsealed.ingest.walk import SourceFile, resolve_roots, walk
@@ -189,10 +189,13 @@ class _Run:
             catalog.record_extraction(self.conn, result.sha256, result.extraction, result.children)
         if pending.file is not None:
             source = pending.file
+            status, error = result.status, result.error
+            if status == "ok" and (problem := empty_problem(result.kind, source.path)):
+                status, error = "corrupt", problem
             item = catalog.upsert_item(
                 self.conn, root=source.root, path=source.path, parent_id=None, sha=result.sha256,
-                size=result.size if result.sha256 else source.size, depth=0, status=result.status,
-                error=result.error, ext_mismatch=result.ext_mismatch, mtime_ns=source.mtime_ns,
+                size=result.size if result.sha256 else source.size, depth=0, status=status,
+                error=error, ext_mismatch=result.ext_mismatch, mtime_ns=source.mtime_ns,
                 modified=_iso(source.mtime_ns))
             self._touch(item)
             self._expand(item)
@@ -200,8 +203,12 @@ class _Run:
         # a stored member: every item holding this content gets its extension checked and its children
         for item_id, root, path, depth in self.conn.execute(
                 "SELECT id, root, path, depth FROM items WHERE sha256=?", (result.sha256,)).fetchall():
+            name = path.rsplit("/", 1)[-1]
             self.conn.execute("UPDATE items SET ext_mismatch=? WHERE id=?",
-                              (int(extension_disagrees(result.kind, path.rsplit("/", 1)[-1])), item_id))
+                              (int(extension_disagrees(result.kind, name)), item_id))
+            if problem := empty_problem(result.kind, name):
+                self.conn.execute("UPDATE items SET status='corrupt', error=? WHERE id=? AND status='ok'",
+                                  (problem, item_id))
             self._expand(catalog.ItemRef(item_id, root, path, depth, result.sha256, False, True))
 
     def _expand(self, item: catalog.ItemRef) -> None:

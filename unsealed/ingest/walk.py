@@ -28,7 +28,7 @@ def resolve_roots(paths: list[str | os.PathLike]) -> list[Path]:
         path = Path(p)
         if not path.exists() and not path.is_symlink():
             raise FileNotFoundError(f"no such file or folder: {p}")
-        roots.append(path.absolute())
+        roots.append(Path(os.path.abspath(path)))
     return roots
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from unsealed.extract.base import Extraction
 from unsealed.extract.registry import VERSION
-from unsealed.ingest.detect import extension_disagrees
+from unsealed.ingest.detect import empty_problem, extension_disagrees
 
 FAILED = ("encrypted", "corrupt", "unsupported", "hostile", "timeout", "error")
 
@@ -123,6 +123,8 @@ def materialize_children(conn: sqlite3.Connection, parent: ItemRef) -> list[Item
     ).fetchall()
     out = []
     for name, sha, size, status, error, modified, kind in members:
+        if status == "ok" and kind and (problem := empty_problem(kind, name)):
+            status, error = "corrupt", problem
         out.append(upsert_item(
             conn, root=parent.root, path=f"{parent.path}/{name}", parent_id=parent.id, sha=sha, size=size,
             depth=parent.depth + 1, status=status,
