@@ -146,7 +146,7 @@ def bench_portraits(count: int, sample: int = 20) -> None:
 
 
 def bench_synth(root: Path) -> None:
-    """Phrase recall on the scanned (image-only) PDFs listed in a synthetic cache's truth.json."""
+    """Recall of phrases, titles and document numbers on the scanned PDFs of a synthetic cache."""
     from unsealed.extract.base import Extraction, Probe
     from unsealed.ocr import OcrOptions, ocr_pages
 
@@ -164,7 +164,9 @@ def bench_synth(root: Path) -> None:
         errors += errs
         pages += len(got)
         text = "".join("".join(p.text.split()) for p in got)
-        for phrase in doc.get("phrases", []):
+        for phrase in [*doc.get("phrases", []), doc.get("title") or "", doc.get("doc_number") or ""]:
+            if not phrase:
+                continue
             total += 1
             found += "".join(phrase.split()) in text
     cpu = time.process_time() - cpu

@@ -34,7 +34,7 @@ KNOWN_GAPS: dict[str, str] = {
     "ingest-file/tests/fixtures/example.pdf :: text":
         "fonts without a Unicode map: text only through OCR",
     "ingest-file/tests/fixtures/fnf.msg :: type":
-        "Outlook .msg: extractor in progress",
+        "the file is an RFC 822 e-mail in text named .msg: unsealed reads it as the e-mail it is",
     "ingest-file/tests/fixtures/memo.m4a :: expect_ok":
         "audio: no speech-to-text (out of scope)",
     "ingest-file/tests/fixtures/testPST.pst :: expect_ok":

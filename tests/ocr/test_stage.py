@@ -1,13 +1,15 @@
 """The pipeline's OCR call: which pages get read, modes, and bad input turned into error strings."""
 
+import struct
+import zlib
 from pathlib import Path
 
 from PIL import Image
 from reportlab.pdfgen import canvas
 
 from tests.ocr.corpora import EXIF, RAPID
-from unsealed.extract.base import Extraction, Page, Probe
-from unsealed.ocr import OcrOptions, apply, ocr_pages
+from unsealed.extract.base import Extraction, Page, Probe, TimedOut
+from unsealed.ocr import OcrOptions, apply, engines, ocr_pages
 from unsealed.ocr.cer import cer
 from unsealed.ocr.samples import NOTICE_ZH, portrait, render_page
 
@@ -98,3 +100,34 @@ def test_failed_pages_make_the_extraction_partial():
     assert extraction.error == "OCR: page 3: cannot render the page: boom"
     assert [p.source for p in extraction.pages] == ["text", "ocr"]
     assert apply(Extraction(), [], []).status == "ok"
+
+
+def _png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def test_decompression_bomb_image_is_refused_without_decoding(tmp_path):
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_header(30_000, 30_000))  # 900 megapixels announced, no pixel data
+    for mode in ("auto", "always"):
+        pages, errors = ocr_pages(bomb, _probe(bomb, "png"), Extraction(), OcrOptions(mode=mode))
+        assert pages == [] and len(errors) == 1 and "page 1:" in errors[0], errors
+
+
+def test_time_limit_during_ocr_keeps_earlier_pages(tmp_path, monkeypatch):
+    path = _scanned_pdf(tmp_path)
+    real = engines.read_page
+    calls = []
+
+    def slow(picture, langs, timeout):
+        calls.append(1)
+        if len(calls) == 2:
+            raise TimedOut("reading took longer than the time limit")
+        return real(picture, langs, timeout)
+
+    monkeypatch.setattr(engines, "read_page", slow)
+    pages, errors = ocr_pages(path, _probe(path, "pdf"), Extraction(), AUTO)
+    assert [p.number for p in pages] == [1]
+    assert errors == ["page 2 and later: not OCR'd, the time limit for this file ran out"]

@@ -143,13 +143,12 @@ def test_row_values_keep_their_column_and_raw_text():
         and by[("id_number", rows.AS_WRITTEN)].column == 4
     )
     assert by[("birth_date", rows.AS_WRITTEN)].value == "1990-01-01"
-    assert (
-        by[("birth_date", rows.FROM_ID)].value == "1990-01-01"
-        and by[("birth_date", rows.FROM_ID)].column == 4
-    )
-    assert by[("gender", rows.FROM_ID)].value == "male" and by[("gender", rows.AS_WRITTEN)].value == "male"
+    assert by[("gender", rows.AS_WRITTEN)].value == "male"
     assert by[("备注", rows.AS_WRITTEN)].value == "重点" and by[("备注", rows.AS_WRITTEN)].header == "备注"
-    assert by[("birth_county", rows.FROM_ID)].value == "疏附县"
+    assert not [v for v in rec.values if v.basis != rows.AS_WRITTEN]
+    assert rows.derived(rec.id.number) == [("birth_date", "1990-01-01"), ("gender", "male"),
+                                           ("birth_county", "疏附县")]
+    assert rows.derived("6.53121E+17") == [] and rows.derived(None) == []
 
 
 def test_float_id_row_keeps_the_problem_and_matches_on_birth_date():

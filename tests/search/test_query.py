@@ -56,6 +56,15 @@ def test_any_input_parses():
     assert parse("NOT") == All()
 
 
+def test_deep_nesting_is_flattened_not_a_crash():
+    assert parse("(" * 3000 + "a" + ")" * 3000) == Text("a")
+    node = parse("NOT " * 3000 + "a")
+    depth = 0
+    while isinstance(node, Not):
+        node, depth = node.item, depth + 1
+    assert node == Text("a") and depth <= 20
+
+
 def test_plan_text_tokens_prefix_and_stem():
     assert plan_text(Text("开枪")) == Terms(("开", "枪"))
     assert plan_text(Text("阿依古丽·吐尔逊")) == plan_text(Text("阿依古丽吐尔逊"))

@@ -173,6 +173,9 @@ def test_clear_errors(case):
         search(case, "x", date_from="2019", date_to="2018")
     with pytest.raises(SearchError, match="limit"):
         search(case, "x", limit=-1)
+    with pytest.raises(SearchError, match="too long"):
+        search(case, "开枪 " * 5000)
+    assert search(case, "(" * 2000 + "开枪")["total"] == 3
 
 
 # -- filters, facets, paging, shape -----------------------------------------------------------------------

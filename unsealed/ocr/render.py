@@ -14,8 +14,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
 
+from unsealed.extract.base import TimedOut
+
 IMAGE_KINDS = frozenset({"jpeg", "png", "gif", "tiff", "webp", "heic", "bmp", "jp2"})
-MAX_SOURCE_PIXELS = 400_000_000  # larger images are refused as decompression bombs
+MAX_SOURCE_PIXELS = 180_000_000  # larger images are refused as decompression bombs (as Limits)
 
 
 class RenderError(Exception):
@@ -60,6 +62,8 @@ def pdf_pages(path: Path, numbers: list[int], dpi: int = 300,
                     picture = bitmap.to_pil().convert("RGB")
                 finally:
                     page.close()
+            except TimedOut:
+                raise
             except Exception as exc:
                 yield number, RenderError(f"cannot render the page: {exc}")
                 continue
@@ -86,6 +90,7 @@ def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000, max_frames
         image = Image.open(path)
         width, height = image.size
         if width * height > MAX_SOURCE_PIXELS:
+            image.close()
             yield 1, RenderError(f"image of {width}x{height} pixels is too large to OCR"
                                  " (decompression bomb?)")
             return
@@ -105,10 +110,15 @@ def image_frames(path: Path, kind: str, max_pixels: int = 40_000_000, max_frames
                         yield number, RenderError(f"more than {max_frames} frames: the rest were not read")
                     return
                 try:
-                    yield number, upright(frame, max_pixels)
+                    picture = upright(frame, max_pixels)
+                except TimedOut:
+                    raise
                 except Exception as exc:  # truncated or corrupt data shows up at load time
                     yield number, RenderError(f"cannot decode the image: {exc}")
                     return
+                yield number, picture
+        except TimedOut:
+            raise
         except Exception as exc:  # a broken frame table
             yield number + 1, RenderError(f"cannot decode frame {number + 1}: {exc}")
 

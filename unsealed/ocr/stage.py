@@ -66,7 +66,15 @@ def ocr_pages(blob_path: Path, probe: Probe, extraction: Extraction,
         pictures = render.image_frames(blob_path, probe.kind, opts.max_pixels, opts.max_frames)
     pages: list[Page] = []
     errors: list[str] = []
-    for number, picture in pictures:
+    while True:
+        try:
+            item = next(pictures, None)
+        except TimedOut:  # the worker's time limit struck while a page was being rendered
+            errors.append("pages not yet read: not OCR'd, the time limit for this file ran out")
+            break
+        if item is None:
+            break
+        number, picture = item
         if opts.max_seconds is not None and time.monotonic() - started > opts.max_seconds:
             errors.append(f"page {number} and later: not OCR'd, the OCR time limit of"
                           f" {opts.max_seconds:.0f} s was used up (re-run with a larger limit)")

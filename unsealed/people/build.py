@@ -301,7 +301,7 @@ def _write_persons(conn, seeds, facts) -> dict[str, str | None]:
     current, vals = None, []
     cursor = conn.execute(
         'SELECT person_id, field, value, basis, item_id, path, sheet, row, "column"'
-        " FROM person_values ORDER BY person_id, rowid"
+        " FROM person_values ORDER BY rowid"
     )
     position, last_src = 0, None
     for pid, fld, value, basis, item_id, path, sheet, row, column in cursor:

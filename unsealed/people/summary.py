@@ -54,6 +54,9 @@ def choose(vals: list[Val]) -> str | None:
     """The value most sources give (the first source's on a tie)."""
     if not vals:
         return None
+    head = vals[0].value
+    if all(v.value == head for v in vals):
+        return head
     counts = Counter(v.value for v in vals)
     first: dict[str, int] = {}
     for v in vals:

@@ -8,7 +8,9 @@ Matching key: the characters only, no separator at all. Pinyin: pypinyin, tonele
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 
@@ -65,6 +67,11 @@ def _key(raw: str) -> str:
 @lru_cache(maxsize=65536)
 def pinyin(name: str) -> str:
     """Toneless pinyin of a name, joined, ü written v: 买合买提·达吾提 → maihemaitidawuti."""
+    if "pypinyin" not in sys.modules:
+        # pypinyin's documented switches: skip its phrase dictionary (55 MB in memory) and the dict copy.
+        # Names are read character by character anyway (transliterations are no phrases).
+        os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+        os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     from pypinyin import lazy_pinyin
 
     k = key(name)

@@ -15,6 +15,7 @@ from unsealed.search.tantivy_engine import VERSION_FILE, TantivyEngine, expand_t
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000
+MAX_QUERY_CHARS = 10_000
 
 _cache: dict[str, tuple[tuple[int, int], Engine]] = {}
 _cache_lock = threading.Lock()
@@ -89,6 +90,8 @@ def search(case, query: str, *, type: Any = None, path: str | None = None, date_
                       day_from=day_from, day_to=day_to)
     if not isinstance(query, str):
         raise SearchError(f"the query must be text, not {query.__class__.__name__}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
     node = parse(query)
     engine = _engine(case)
     result = engine.search(node, filters, limit=max(limit, 1), offset=offset)

@@ -134,10 +134,14 @@ def _read_quoted(q: str, i: int) -> tuple[str, int]:
     return q[i + 1:j], j + 1
 
 
+MAX_DEPTH = 20  # brackets and NOTs nested deeper than this are ignored (no recursion limits to hit)
+
+
 class _Parser:
     def __init__(self, toks: list[_Tok]):
         self.toks = toks
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -182,7 +186,11 @@ class _Parser:
             return None
         if tok.kind == "-" or (tok.kind == "op" and tok.text == "NOT"):
             self.i += 1
+            if self.depth >= MAX_DEPTH:
+                return self.unary()
+            self.depth += 1
             inner = self.unary()
+            self.depth -= 1
             return Not(inner) if inner is not None else None
         return self.primary()
 
@@ -192,7 +200,11 @@ class _Parser:
             return None
         self.i += 1
         if tok.kind == "(":
+            if self.depth >= MAX_DEPTH:
+                return self.primary()
+            self.depth += 1
             inner = self.and_expr()
+            self.depth -= 1
             if self.peek() is not None and self.peek().kind == ")":
                 self.i += 1
             return inner

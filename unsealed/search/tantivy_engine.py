@@ -45,7 +45,8 @@ _Q = tantivy.Query
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 
 
-def build_schema() -> tantivy.Schema:
+def build_schema(stem: bool = True) -> tantivy.Schema:
+    """The index fields; ``stem=False`` leaves out the English stem field (for measuring what it costs)."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("sha", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("item", stored=True)
@@ -63,7 +64,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("row", stored=True)
     sb.add_integer_field("offset", stored=True)
     sb.add_text_field("body", tokenizer_name=normalize.TOKENIZER, index_option="position")
-    sb.add_text_field("stem", tokenizer_name=normalize.STEM_TOKENIZER, index_option="freq")
+    if stem:
+        sb.add_text_field("stem", tokenizer_name=normalize.STEM_TOKENIZER, index_option="freq")
     return sb.build()
 
 
@@ -89,8 +91,10 @@ def _tantivy_version() -> str:
 class TantivyEngine(Engine):
     """A tantivy index in one folder."""
 
-    def __init__(self, folder: FsPath, index: tantivy.Index, heap_bytes: int = 128_000_000, threads: int = 0):
+    def __init__(self, folder: FsPath, index: tantivy.Index, heap_bytes: int = 128_000_000, threads: int = 0,
+                 stem: bool = True):
         self.folder = folder
+        self.stem = stem
         self.index = index
         self.schema = index.schema
         self.heap_bytes = heap_bytes
@@ -106,7 +110,7 @@ class TantivyEngine(Engine):
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        index = tantivy.Index(build_schema(), path=str(folder), reuse=False)
+        index = tantivy.Index(build_schema(kw.get("stem", True)), path=str(folder), reuse=False)
         _register(index)
         tmp = folder / (VERSION_FILE + ".tmp")
         tmp.write_text(json.dumps(_version_info()))
@@ -127,7 +131,7 @@ class TantivyEngine(Engine):
         if info.get("engine") != "tantivy" or info.get("version") != normalize.INDEX_VERSION:
             raise IndexOutdated(f"the search index in {folder} was built by another version of unsealed")
         try:
-            index = tantivy.Index(build_schema(), path=str(folder), reuse=True)
+            index = tantivy.Index(build_schema(kw.get("stem", True)), path=str(folder), reuse=True)
         except (OSError, ValueError) as exc:
             raise IndexOutdated(f"the search index in {folder} cannot be opened ({exc})") from exc
         _register(index)
@@ -165,7 +169,8 @@ class TantivyEngine(Engine):
             fields = dict(shared)
             folded = normalize.normalise(part.text)
             fields["body"] = folded
-            fields["stem"] = folded
+            if self.stem:
+                fields["stem"] = normalize.latin_words(folded)
             if part.page is not None:
                 fields["page"] = part.page
                 fields["source"] = part.source
@@ -307,7 +312,7 @@ class TantivyEngine(Engine):
         alts = [exact]
         if terms.prefix:
             alts.append(_Q.regex_query(self.schema, field, _prefix_regex(toks[0])))
-        if terms.stem and field == "body":
+        if terms.stem and field == "body" and self.stem:
             stem = _Q.term_query(self.schema, "stem", terms.stem, index_option="freq")
             alts.append(_Q.boost_query(stem, STEM_BOOST))
         return exact if len(alts) == 1 else _Q.boolean_query([(_SHOULD, q) for q in alts])
