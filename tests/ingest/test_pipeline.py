@@ -150,3 +150,27 @@ def test_text_with_lone_surrogates_is_stored_not_fatal(tmp_path):
         meta = case.conn.execute("SELECT metadata FROM extractions").fetchone()[0]
     assert text == "bad \ufffd text\ufffd"
     assert json.loads(meta)["title"] == "t\ufffd"
+
+
+def test_a_file_that_crashes_or_hangs_its_reader_costs_only_that_file(tmp_path):
+    src = make_source(tmp_path / "src", n_text=30)
+    (src / "evil-crash.txt").write_text("this file makes its reader crash")
+    (src / "evil-hang.txt").write_text("this file makes its reader hang")
+    for fault, victim, status in (("crash:evil-crash.txt", "evil-crash.txt", "error"),
+                                  ("hang:evil-hang.txt", "evil-hang.txt", "timeout")):
+        case = tmp_path / f"case-{status}"
+        env = {**os.environ, "UNSEALED_FAULT": fault}
+        res = subprocess.run([sys.executable, "-m", "unsealed.cli", "ingest", str(src), "--case", str(case),
+                              "--workers", "2", "--timeout", "2", "--json"],
+                             capture_output=True, text=True, timeout=300, env=env)
+        assert res.returncode == 0, res.stderr
+        assert json.loads(res.stdout)["failed"] == 1
+        with Case.open(case) as c:
+            rows = {r["path"]: (r["status"], r["error"], r["sha"]) for r in c.conn.execute(
+                "SELECT i.path, e.status, e.error, i.sha256 AS sha FROM items i"
+                " JOIN extractions e ON e.sha256=i.sha256")}
+            assert rows[victim][0] == status
+            assert ("crashed" if status == "error" else "time limit") in rows[victim][1]
+            # the original is preserved all the same, and every other file was read
+            assert c.blobs.path(rows[victim][2]).read_text().startswith("this file makes its reader")
+            assert sum(1 for st, _, _ in rows.values() if st == "ok") == len(rows) - 1

@@ -43,6 +43,15 @@ def _module(name: str):
     return mod
 
 
+def preload_all() -> None:
+    """Import every extractor now (worker start-up), so the first files are not slowed by imports."""
+    for name in EXTRACTORS:
+        try:
+            _module(name)
+        except ImportError:
+            pass
+
+
 def find_extractor(probe: Probe):
     """The first extractor module that accepts this probe, or None."""
     for name in EXTRACTORS:

@@ -14,6 +14,7 @@ import shutil
 import signal
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,9 @@ class Worker:
         self.limits = limits
         self.scratch = self.root / "tmp"
         self.scratch.mkdir(parents=True, exist_ok=True)
+        # one scratch folder per worker, emptied after each file: creating and removing a folder
+        # per file costs milliseconds on some file systems
+        self.workdir = Path(tempfile.mkdtemp(dir=self.scratch, prefix=f"w{os.getpid()}-"))
         self._conn: sqlite3.Connection | None = None
         signal.signal(signal.SIGALRM, _alarm)
 
@@ -81,6 +85,8 @@ class Worker:
 
     def run(self, task: Task) -> Result:
         """Do one task; failures come back in the result, never as an exception."""
+        if _FAULT and task.name.endswith(_FAULT[1]):
+            _inject(_FAULT[0])
         result = Result(task.key)
         try:
             if task.source is not None:
@@ -99,7 +105,7 @@ class Worker:
         if self.extracted(sha):
             return result
         probe = Probe(kind=found.kind, mime=found.mime, name=task.name, size=size, head=head)
-        workdir = Path(tempfile.mkdtemp(dir=self.scratch, prefix="x-"))
+        workdir = self.workdir
         try:
             ctx = Context(workdir=workdir, passwords=self.passwords, limits=self.limits, depth=task.depth)
             signal.setitimer(signal.ITIMER_REAL, self.limits.seconds)
@@ -113,7 +119,7 @@ class Worker:
             extraction.children = []
             result.extraction = extraction
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            _empty(workdir)
         return result
 
     def _store_child(self, child) -> ChildResult:
@@ -124,6 +130,34 @@ class Worker:
         except OSError as exc:
             return ChildResult(child.name, None, None, "error", f"cannot store member: {exc}", child.modified)
         return ChildResult(child.name, sha, size, child.status, child.error, child.modified)
+
+
+# Fault injection for the tests of the worker pool: UNSEALED_FAULT=crash:NAME or hang:NAME makes the
+# worker die or hang on files whose name ends with NAME, as a hostile file could make a parser do.
+_FAULT = tuple(os.environ["UNSEALED_FAULT"].split(":", 1)) if ":" in os.environ.get("UNSEALED_FAULT", "") else ()
+
+
+def _inject(kind: str) -> None:
+    if kind == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif kind == "hang":
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        while True:
+            time.sleep(1)
+
+
+def _empty(folder: Path) -> None:
+    """Remove whatever an extraction left in its scratch folder (children were moved out already)."""
+    with os.scandir(folder) as entries:
+        leftovers = list(entries)
+    for entry in leftovers:
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def _alarm(signum, frame):

@@ -21,6 +21,7 @@ from unsealed.extract.base import Limits
 from unsealed.ingest.task import Result, Task, Worker
 
 BATCH = 8  # tasks sent to a worker at once: fewer round trips for small files
+MAX_RESTARTS = 5  # workers that die before taking any work, in a row, before the run gives up
 
 
 def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits) -> None:
@@ -72,9 +73,12 @@ class WorkerPool:
 
     def __init__(self, n: int, case_root: str, passwords: tuple[str, ...], limits: Limits):
         self._ctx = mp.get_context("forkserver")
+        # import the readers once in the fork server, not again in every worker it starts
+        self._ctx.set_forkserver_preload(["unsealed.ingest.preload"])
         self._args = (case_root, passwords, limits)
-        self._hard_limit = limits.seconds + 30
+        self._hard_limit = limits.seconds * 1.2 + 2  # the soft alarm in the worker fires first
         self.slots = [_Slot(self._ctx, self._args) for _ in range(max(1, n))]
+        self._restarts = 0
 
     def run(self, next_tasks: Callable[[int], list[Task]], on_failure: Callable[[Task, str, str], Result]
             ) -> Iterator[Result]:
@@ -85,11 +89,11 @@ class WorkerPool:
         result for a task whose worker died or overran the time limit.
         """
         while True:
-            for slot in self.slots:
+            for index, slot in enumerate(self.slots):
                 if not slot.pending:
                     batch = next_tasks(BATCH)
                     if batch:
-                        slot.send(batch)
+                        self._send(index, batch)
             busy = [s for s in self.slots if s.pending]
             if not busy:
                 return
@@ -116,6 +120,24 @@ class WorkerPool:
                                              "reading took longer than the time limit: skipped "
                                              "(the original is preserved)")
 
+    def _send(self, index: int, batch: list[Task]) -> None:
+        """Send a batch; a worker that died before it could take it is replaced, a few times at most."""
+        for _ in range(MAX_RESTARTS):
+            slot = self.slots[index]
+            try:
+                slot.send(batch)
+                self._restarts = 0
+                return
+            except OSError:  # BrokenPipeError and friends: the worker is gone
+                slot.pending.clear()
+                slot.kill()
+                self.slots[index] = _Slot(self._ctx, self._args)
+                self._restarts += 1
+                if self._restarts >= MAX_RESTARTS:
+                    break
+        raise RuntimeError("worker processes die as they start: check free memory and disk space in the case "
+                           "folder, and the log in CASE/logs/ingest-workers.log")
+
     def _replace(self, slot: _Slot, on_failure, status: str, reason: str) -> Iterator[Result]:
         culprit = slot.pending.popleft() if slot.pending else None
         rest = list(slot.pending)
@@ -126,7 +148,7 @@ class WorkerPool:
         if culprit is not None:
             yield on_failure(culprit, status, reason)
         if rest:
-            fresh.send(rest)
+            self._send(index, rest)
 
     def close(self) -> None:
         for slot in self.slots:

@@ -23,6 +23,7 @@ class BlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.tmp = self.root / "tmp"
+        self._folders: set[Path] = set()  # fan-out folders known to exist: saves a mkdir per blob
 
     def path(self, sha256: str) -> Path:
         """Where the blob with this SHA-256 is (or would be) stored."""
@@ -38,7 +39,9 @@ class BlobStore:
 
     def put_stream(self, stream) -> tuple[str, int, bool]:
         """Store what a binary stream holds. Returns (sha256, size, newly_stored)."""
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        if self.tmp not in self._folders:
+            self.tmp.mkdir(parents=True, exist_ok=True)
+            self._folders.add(self.tmp)
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp, prefix="in-")
@@ -80,7 +83,9 @@ class BlobStore:
         final = self.path(sha)
         if final.exists():
             return False
-        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.parent not in self._folders:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(final.parent)
         os.chmod(tmp_name, 0o444)
         # No fsync per blob: a killed process loses nothing the OS already holds, and the
         # catalog only refers to a blob after this rename. After a power cut, fsck tells.
