@@ -1,6 +1,6 @@
 import random
 
-from unsealed.search.query import All, And, Not, Or, Path, Terms, Text, Type, parse, plan_text
+from unsealed.search.query import MAX_DEPTH, All, And, Not, Or, Path, Terms, Text, Type, parse, plan_text
 
 
 def test_words_are_anded_and_or_binds_tighter():
@@ -62,7 +62,7 @@ def test_deep_nesting_is_flattened_not_a_crash():
     depth = 0
     while isinstance(node, Not):
         node, depth = node.item, depth + 1
-    assert node == Text("a") and depth <= 20
+    assert node == Text("a") and depth <= MAX_DEPTH + 1
 
 
 def test_plan_text_tokens_prefix_and_stem():

@@ -175,18 +175,21 @@ def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(keep_text), keep_s, keep_e
 
 
+# Both analyzers see only normalise()d, hence already case-folded, text: no lower-case filter (it would
+# cost 15% of the indexing time for nothing).
+
+
 @lru_cache(maxsize=1)
 def text_analyzer() -> tantivy.TextAnalyzer:
     """The analyzer of the main text field (tokens as described in the module docstring)."""
-    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN)).filter(
-        tantivy.Filter.lowercase()).build()
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN)).build()
 
 
 @lru_cache(maxsize=1)
 def stem_analyzer() -> tantivy.TextAnalyzer:
-    """The analyzer of the stemmed field: Latin words, lower-cased, English Snowball stems."""
+    """The analyzer of the stemmed field: Latin words, English Snowball stems."""
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(STEM_PATTERN))
-            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("english")).build())
+            .filter(tantivy.Filter.stemmer("english")).build())
 
 
 def tokens(text: str) -> list[str]:

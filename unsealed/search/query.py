@@ -186,8 +186,9 @@ class _Parser:
             return None
         if tok.kind == "-" or (tok.kind == "op" and tok.text == "NOT"):
             self.i += 1
-            if self.depth >= MAX_DEPTH:
-                return self.unary()
+            while self.depth >= MAX_DEPTH and (t := self.peek()) is not None and (
+                    t.kind == "-" or (t.kind == "op" and t.text == "NOT")):
+                self.i += 1  # too deep: further negations are dropped
             self.depth += 1
             inner = self.unary()
             self.depth -= 1
@@ -196,12 +197,13 @@ class _Parser:
 
     def primary(self) -> Node | None:
         tok = self.peek()
+        while tok is not None and tok.kind == "(" and self.depth >= MAX_DEPTH:  # too deep: no more groups
+            self.i += 1
+            tok = self.peek()
         if tok is None or tok.kind == ")":
             return None
         self.i += 1
         if tok.kind == "(":
-            if self.depth >= MAX_DEPTH:
-                return self.primary()
             self.depth += 1
             inner = self.and_expr()
             self.depth -= 1
