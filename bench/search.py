@@ -122,6 +122,39 @@ def build(folder: Path, docs: list[bytes], heap_mb: int, threads: int, stem: boo
     return {"build_time": t1 - t0, "build_cpu": c1 - c0, "size": size}
 
 
+def catalog_sync(folder: Path, docs: list[bytes]) -> dict:
+    """Time ``sync_index`` through a real catalog: each document one page of its own blob, every tenth
+    blob also a 20-row table."""
+    import json
+
+    from unsealed.search import sync_index
+    from unsealed.store.case import Case
+
+    case = Case.open(folder / "case", create=True)
+    now = "2024-01-01T00:00:00"
+    with case.transaction() as c:
+        for i, raw in enumerate(docs):
+            sha = f"{i:064x}"
+            kind = "xlsx" if i % 10 == 0 else "pdf"
+            c.execute("INSERT INTO blobs VALUES (?, 1, ?, 'x', ?)", (sha, kind, now))
+            c.execute("INSERT INTO items(root, path, sha256, first_seen, modified) VALUES ('/r', ?, ?, ?, ?)",
+                      (f"folder{i % 50}/doc{i}.{kind}", sha, now, now))
+            c.execute("INSERT INTO extractions VALUES (?, 1, 'x', 'ok', NULL, '{}', 1, 0, 0, ?)", (sha, now))
+            c.execute("INSERT INTO pages VALUES (?, 1, 'text', ?, NULL)", (sha, raw.decode("utf-8")))
+            if kind == "xlsx":
+                c.executemany("INSERT INTO table_rows VALUES (?, 'S', ?, ?)",
+                              [(sha, r, json.dumps(["阿依古丽·吐尔逊", f"65312119900101{r:04d}", "宗教"]))
+                               for r in range(1, 21)])
+    t0, c0 = time.perf_counter(), _cpu()
+    added = sync_index(case)
+    t1, c1 = time.perf_counter(), _cpu()
+    t2 = time.perf_counter()
+    again = sync_index(case)
+    t3 = time.perf_counter()
+    case.close()
+    return {"added": added, "time": t1 - t0, "cpu": c1 - c0, "again": again, "again_time": t3 - t2}
+
+
 def _cpu() -> float:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
@@ -153,6 +186,8 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--catalog", type=int, default=0,
+                    help="also time sync_index through a catalog of this many blobs")
     args = ap.parse_args()
     folder = args.dir or Path(tempfile.mkdtemp(prefix="unsealed-search-bench-")) / "index"
     try:
@@ -161,6 +196,7 @@ def main() -> None:
         gen_time = time.perf_counter() - t
         mb = sum(map(len, docs)) / 1e6
         stats = build(folder, docs, args.heap, args.threads, stem=not args.no_stem)
+        cat = catalog_sync(folder.parent, docs[:args.catalog]) if args.catalog else None
         del docs
         print(f"docs: {args.docs}")
         print(f"stem field: {'no' if args.no_stem else 'yes'}")
@@ -174,6 +210,11 @@ def main() -> None:
         print(f"index size: {stats['size'] / 1e6:.1f} MB")
         print(f"index size per MB of text: {stats['size'] / 1e6 / mb:.2f} MB/MB")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+        if cat:
+            print(f"catalog sync: {args.catalog} blobs, {cat['added']} docs in {cat['time']:.1f} s")
+            print(f"catalog sync rate: {cat['added'] / cat['time']:.0f} docs/s")
+            print(f"catalog sync rate per CPU-second: {cat['added'] / cat['cpu']:.0f} docs/CPU-s")
+            print(f"catalog sync again: {cat['again']} docs in {cat['again_time'] * 1000:.0f} ms")
         engine = te.TantivyEngine.open(folder, stem=not args.no_stem)
         cats = {"zh2": ZH2, "name": NAME_QUERIES, "en": EN, "phrase": PHRASE_QUERIES, "id-prefix": ID_QUERIES}
         totals = {}

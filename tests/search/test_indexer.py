@@ -139,3 +139,19 @@ def test_blob_without_items_is_skipped(tmp_path):
     b.conn.execute("DELETE FROM items WHERE sha256 = ?", (sha,))
     assert sync_index(b.case) == 0
     assert search(b.case, "孤儿")["total"] == 0
+
+
+def test_a_second_writer_gets_a_clear_error(builder):
+    case = builder.case
+    sync_index(case)
+    other = TantivyEngine.open(case.root / "index")
+    other.lock()
+    try:
+        with pytest.raises(SearchError, match="being updated by another unsealed process"):
+            sync_index(case)
+        with pytest.raises(SearchError, match="being updated by another unsealed process"):
+            rebuild_index(case)
+    finally:
+        other.close()
+    assert search(case, "开枪")["total"] == 1
+    assert sync_index(case) == 0

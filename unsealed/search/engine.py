@@ -93,6 +93,10 @@ class Engine(ABC):
     """A full-text index of blob parts."""
 
     @abstractmethod
+    def lock(self) -> None:
+        """Become the index's only writer now; :class:`IndexBusy` when another process is writing."""
+
+    @abstractmethod
     def add_blob(self, blob: BlobInfo, parts: Iterable[Part], replace: bool = True) -> int:
         """Add a blob's documents (first deleting any it had, unless ``replace`` is False); returns docs added."""
 

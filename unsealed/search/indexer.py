@@ -111,6 +111,7 @@ def sync_index(case, progress: Progress | None = None) -> int:
     ensure_tables(conn)
     engine = open_for_writing(case)
     try:
+        engine.lock()  # before touching the catalog: another process may be indexing
         _reset_blobs_with_new_items(conn)
         added = _index_pending(conn, engine, progress)
     finally:
@@ -123,6 +124,13 @@ def rebuild_index(case, progress: Progress | None = None) -> int:
     """Drop the index and build it again from the catalog; returns documents added."""
     _writable(case)
     ensure_tables(case.conn)
+    try:
+        current = TantivyEngine.open(index_folder(case))
+    except (IndexMissing, IndexOutdated):
+        pass
+    else:
+        current.lock()  # IndexBusy rather than pulling the index from under another process's writer
+        current.close()
     _forget_all(case.conn)
     TantivyEngine.create(index_folder(case)).close()
     return sync_index(case, progress)

@@ -150,6 +150,9 @@ class TantivyEngine(Engine):
                 raise
         return self._writer
 
+    def lock(self) -> None:
+        self._w()
+
     def add_blob(self, blob: BlobInfo, parts: Iterable[Part], replace: bool = True) -> int:
         writer = self._w()
         if replace:
