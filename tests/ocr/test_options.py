@@ -31,3 +31,9 @@ def test_cer_ignores_whitespace_and_width_but_counts_errors():
     assert cer("abcd", "abxd") == 0.25
     assert cer("abcd", "") == 1.0
     assert cer("", "") == 0.0
+
+
+def test_check_names_a_missing_tesseract_model():
+    OcrOptions().check()  # chi_sim, uig and eng are installed by scripts/setup.sh
+    with pytest.raises(ValueError, match="apt-get install tesseract-ocr-kat"):
+        OcrOptions(langs="chi_sim+kat").check()  # Georgian: not installed

@@ -79,6 +79,17 @@ class OcrOptions:
         """Languages only Tesseract reads (e.g. ``uig``), in the given order."""
         return tuple(code for code in self.langs if code not in RAPID_LANGS)
 
+    def check(self) -> None:
+        """Raise ValueError naming a language whose Tesseract model is missing (call once at start-up)."""
+        from unsealed.ocr.tesseract import installed_langs
+
+        have = installed_langs()
+        for code in self.tesseract_langs:
+            if code not in have:
+                package = "tesseract-ocr-" + code.replace("_", "-")
+                raise ValueError(f"OCR language {code!r} is not installed here: apt-get install {package}"
+                                 f" (installed: {', '.join(sorted(have)) or 'none, install tesseract-ocr'})")
+
     def signature(self) -> str:
         """A short key for what OCR with these settings produces, e.g. ``ocr1:auto:chi_sim+uig+eng``."""
         return f"ocr{OCR_VERSION}:{self.mode}:{'+'.join(self.langs)}"
