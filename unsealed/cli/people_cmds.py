@@ -22,8 +22,8 @@ FIELDS = (
 SHOW_SOURCES = 5
 
 DETAINED_HELP = (
-    "only people named in a detention list (a person table with a detention date, status, "
-    "sentence, facility, cell or detention-reason column, not a staff roster) with such a value"
+    "only people named in a detention list (a person table with a detention date, status, sentence, facility "
+    "or cell column, not a staff roster) in a row giving one of those"
 )
 
 

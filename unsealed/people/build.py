@@ -32,6 +32,7 @@ CREATE TEMP TABLE IF NOT EXISTS _stage (
 CREATE TEMP TABLE IF NOT EXISTS _owner (rid INTEGER PRIMARY KEY, person_id TEXT, ord INTEGER);
 """
 _BATCH = 5000
+_INSERT_PERSON = "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 class _Builder:
@@ -56,6 +57,7 @@ class _Builder:
         self.rows = 0
         self.sources: list[tuple] = []  # (sid, item_id, path, sheet) not yet written
         self.source_count = 0
+        self.places: list[str] = [""]  # by source number: 'path\tsheet', to order records
 
     def _tick(self) -> None:
         self.done += 1
@@ -66,6 +68,7 @@ class _Builder:
         """A staged source (a sheet or a photo); values refer to it by number."""
         self.source_count += 1
         self.sources.append((self.source_count, item_id, path, sheet))
+        self.places.append(f"{path}\t{sheet or ''}")
         return self.source_count
 
     def _stage(self, rid: int, v: rowmod.Value, sid: int, row: int | None) -> None:
@@ -123,9 +126,8 @@ class _Builder:
     def _record(self, index: int, table: tables.Table, sid: int, rec: rowmod.Record) -> int:
         rid = len(self.keys)
         usable = rec.id.number if rec.id is not None and rec.id.status in USABLE else None
-        source = f"{table.path}\t{table.sheet}\t{rec.row:09d}"
         self.keys.append(
-            resolve.Key(rid, usable, rec.id, rec.name_key, rec.birth_key, rec.role, index, source)
+            resolve.Key(rid, usable, rec.id, rec.name_key, rec.birth_key, rec.role, index, sid, rec.row)
         )
         if rec.role == "row" and table.kind == tables.DETENTION and rec.detention_evidence:
             self.detained.add(rid)
@@ -146,23 +148,14 @@ class _Builder:
             for parsed in photo.ids:
                 rid = len(self.keys)
                 self.keys.append(
-                    resolve.Key(rid, parsed.number, parsed, "", None, "photo", -1, f"{photo.path}\t\t{0:09d}")
+                    resolve.Key(rid, parsed.number, parsed, "", None, "photo", -1, sid, 0)
                 )
                 self.photo_links.append((rid, photo.item_id, photo.path, photo.basis, parsed.number, taken))
-                for v in rowmod.id_values(parsed, _PhotoColumn(photo.basis), parsed.raw):
+                for v in rowmod.id_values(parsed, parsed.raw, None, photo.basis):
                     self._stage(rid, v, sid, None)
         self.flush()
         if self.progress:
             self.progress(self.total, self.total)
-
-
-class _PhotoColumn:
-    """Stands in for a table column when a value comes from a photo's name or metadata."""
-
-    index = None
-
-    def __init__(self, basis: str):
-        self.header = basis
 
 
 _COPY_VALUES = (
@@ -193,9 +186,10 @@ def build_people(case, progress: Progress | None = None) -> dict:
         lap("tables")
         b.read_photos()
         lap("photos")
-        seeds, where, rules = resolve.resolve(b.keys)
+        seeds, where, rules = resolve.resolve(b.keys, b.places)
         person_of = {rid: seeds[i].pid for rid, i in where.items()}
-        order = {k.rid: n for n, k in enumerate(sorted(b.keys, key=lambda k: (k.source, k.rid)))}
+        places = b.places
+        order = {k.rid: n for n, k in enumerate(sorted(b.keys, key=lambda k: (places[k.sid], k.row, k.rid)))}
         lap("resolve")
         conn.executemany("INSERT INTO _owner VALUES (?,?,?)",
                          ((rid, pid, order[rid]) for rid, pid in person_of.items()))
@@ -249,72 +243,59 @@ def _facts(b: _Builder, seeds: list[resolve.Seed], where: dict[int, int]) -> dic
 
 
 def _write_persons(conn, seeds, facts) -> dict[str, str | None]:
-    """Summarise every person from their values (streamed in person order) and insert the persons rows."""
+    """Summarise every person from their values (streamed in person order) and insert the persons rows.
+
+    Only four short columns are read back (reading whole rows was the slowest part at scale);
+    the sources of the few derived ages are fetched afterwards by rowid.
+    """
     seed_by_pid = {s.pid: s for s in seeds}
     genders: dict[str, str | None] = {}
     rows: list[tuple] = []
-    derived: list[tuple] = []
+    ages: list[tuple] = []  # (person id, age, derivation, rowid of the detention date | (item_id, path))
 
     def finish(pid: str, vals: list[summary.Val]) -> None:
         seed = seed_by_pid[pid]
         s = summary.summarise(seed.id_number, vals, facts.get(pid) or summary.Facts())
         genders[pid] = s["gender"]
-        sources = len({v.order for v in vals})
-        rows.append(
-            (
-                pid,
-                s["id_number"],
-                s["name"],
-                s["gender"],
-                s["birth_date"],
-                s["ethnicity"],
-                int(s["detained"]),
-                s["detention_date"],
-                s["age_at_detention"],
-                int(s["minor"]),
-                int(s["staff"]),
-                s["search"],
-                json.dumps(s["fields"], ensure_ascii=False),
-                json.dumps(s["conflicts"], ensure_ascii=False),
-                sources,
-                seed.first_source,
-            )
-        )
+        rows.append((pid, s["id_number"], s["name"], s["gender"], s["birth_date"], s["ethnicity"],
+                     int(s["detained"]), s["detention_date"], s["age_at_detention"], int(s["minor"]),
+                     int(s["staff"]), s["search"], json.dumps(s["fields"], ensure_ascii=False),
+                     json.dumps(s["conflicts"], ensure_ascii=False), len(seed.rids), seed.first_source))
         if s["age_at_detention"] is not None:
-            item_id, path, sheet, row, column = s["age_source"]
-            derived.append(
-                (
-                    pid,
-                    "age_at_detention",
-                    str(s["age_at_detention"]),
-                    "",
-                    s["age_derivation"],
-                    item_id,
-                    path,
-                    sheet,
-                    row,
-                    column,
-                    "derived",
-                )
-            )
+            ages.append((pid, s["age_at_detention"], s["age_derivation"], s["age_source"]))
+        if len(rows) >= _BATCH:
+            conn.executemany(_INSERT_PERSON, rows)
+            rows.clear()
 
     current, vals = None, []
-    cursor = conn.execute(
-        'SELECT person_id, field, value, basis, item_id, path, sheet, row, "column"'
-        " FROM person_values ORDER BY rowid"
-    )
-    position, last_src = 0, None
-    for pid, fld, value, basis, item_id, path, sheet, row, column in cursor:
+    Val = summary.Val
+    for rowid, pid, fld, value, basis in conn.execute(
+            "SELECT rowid, person_id, field, value, basis FROM person_values ORDER BY rowid"):
         if pid != current:
             if current is not None:
                 finish(current, vals)
-            current, vals, last_src = pid, [], None
-        if (path, sheet, row) != last_src:
-            position += 1
-            last_src = (path, sheet, row)
-        vals.append(summary.Val(fld, value, basis, position, (item_id, path, sheet, row, column)))
+            current, vals = pid, []
+        vals.append(Val(fld, value, basis, rowid))
     if current is not None:
         finish(current, vals)
-    conn.executemany("INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    conn.executemany("INSERT INTO person_values VALUES (?,?,?,?,?,?,?,?,?,?,?)", derived)
+    conn.executemany(_INSERT_PERSON, rows)
+    conn.executemany("INSERT INTO person_values VALUES (?,?,?,?,?,?,?,?,?,?,?)", _age_values(conn, ages))
     return genders
+
+
+def _age_values(conn, ages: list[tuple]) -> list[tuple]:
+    """person_values rows for derived ages, each pointing at the detention-date cell or the photo used."""
+    rowids = [src for *_rest, src in ages if isinstance(src, int)]
+    cells: dict[int, tuple] = {}
+    for i in range(0, len(rowids), 500):
+        chunk = rowids[i:i + 500]
+        for rowid, *cell in conn.execute(
+                'SELECT rowid, item_id, path, sheet, row, "column" FROM person_values WHERE rowid IN'
+                f" ({','.join('?' * len(chunk))})", chunk):
+            cells[rowid] = tuple(cell)
+    out = []
+    for pid, age, derivation, src in ages:
+        item_id, path, sheet, row, column = cells[src] if isinstance(src, int) else (*src, None, None, None)
+        out.append((pid, "age_at_detention", str(age), "", derivation, item_id, path, sheet, row, column,
+                    "derived"))
+    return out

@@ -38,7 +38,8 @@ class Key:
     birth: dt.date | None
     role: str  # 'row' / 'reference' / 'photo'
     table: int
-    source: str  # 'path\tsheet\trow' of the record, for stable ids and ordering
+    sid: int  # the sheet or photo it comes from: ``places[sid]`` is 'path\tsheet'
+    row: int
 
 
 @dataclass(slots=True)
@@ -63,8 +64,16 @@ def person_id(text: str, taken: set[str]) -> str:
     raise RuntimeError("person id collision")  # pragma: no cover - 160 bits
 
 
-def resolve(keys: list[Key]) -> tuple[list[Seed], dict[int, int], dict[str, int]]:
-    """Group records into persons. Returns (seeds, record id → seed index, counts by matching rule)."""
+def resolve(keys: list[Key], places: list[str]) -> tuple[list[Seed], dict[int, int], dict[str, int]]:
+    """Group records into persons. Returns (seeds, record id → seed index, counts by matching rule).
+
+    ``places[k.sid]`` names where a record comes from ('path\tsheet'); with the row it orders
+    records and makes the stable ids of persons known without an ID number.
+    """
+
+    def source(k: Key) -> str:
+        return f"{places[k.sid]}\t{k.row:09d}"
+
     taken: set[str] = set()
     seeds: list[Seed] = []
     where: dict[int, int] = {}
@@ -80,7 +89,7 @@ def resolve(keys: list[Key]) -> tuple[list[Seed], dict[int, int], dict[str, int]
         where[k.rid] = index
         counts[rule] += 1
 
-    ordered = sorted(keys, key=lambda k: (k.role == "photo", k.source, k.rid))
+    ordered = sorted(keys, key=lambda k: (k.role == "photo", places[k.sid], k.row, k.rid))
     for k in ordered:  # rules 1 and 2
         if k.id_number:
             index = by_id.get(k.id_number)
@@ -88,7 +97,7 @@ def resolve(keys: list[Key]) -> tuple[list[Seed], dict[int, int], dict[str, int]
                 index = by_id[k.id_number] = new(
                     "id:" + k.id_number,
                     k.id_number,
-                    k.source,
+                    source(k),
                     "ID number" if k.role != "photo" else "ID number on a photo",
                 )
             put(k, index, "id_number" if k.role != "photo" else "photo_id")
@@ -114,14 +123,14 @@ def resolve(keys: list[Key]) -> tuple[list[Seed], dict[int, int], dict[str, int]
             rule = "ambiguous_name_and_birth_date" if candidates else "grouped_name_and_birth_date"
             group = ("nb", k.name_key, k.birth) if not candidates else ("alone", k.rid)
             if group not in groups:
-                groups[group] = new(f"rec:{k.source}:{k.role}", None, k.source, rule.replace("_", " "))
+                groups[group] = new(f"rec:{source(k)}:{k.role}", None, source(k), rule.replace("_", " "))
                 for name_key in (k.name_key,):
                     by_name[name_key].add(groups[group])
             put(k, groups[group], rule)
         elif k.role == "reference" and k.name_key:
             pending_refs.append(k)
         else:
-            index = new(f"rec:{k.source}:{k.role}", None, k.source, "a row of its own")
+            index = new(f"rec:{source(k)}:{k.role}", None, source(k), "a row of its own")
             if k.name_key:
                 by_name[k.name_key].add(index)
             put(k, index, "alone")
@@ -132,6 +141,6 @@ def resolve(keys: list[Key]) -> tuple[list[Seed], dict[int, int], dict[str, int]
             continue
         group = ("ref", k.table, k.name_key)
         if group not in groups:
-            groups[group] = new(f"rec:{k.source}:{k.role}", None, k.source, "named in a relatives list")
+            groups[group] = new(f"rec:{source(k)}:{k.role}", None, source(k), "named in a relatives list")
         put(k, groups[group], "reference_by_name_in_table")
     return seeds, where, dict(counts)

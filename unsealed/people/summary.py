@@ -20,8 +20,8 @@ from unsealed.records.rows import FROM_ID, derived
 
 DEFINITIONS = {
     "detained": "named in a row of a detention list (a person table with a detention date, status, sentence, "
-    "facility, cell or detention-reason column, not a staff roster) that gives a detention date, "
-    "status, sentence, facility, cell or reason for this person",
+    "facility or cell column, not a staff roster) that gives a detention date, status, sentence, facility "
+    "or cell for this person",
     "detention_date": "the detention date most sources give (earliest on a tie)",
     "age_at_detention": "derived, never copied: completed years from the birth date (the ID number's, "
     "else as written) to the detention date, or to the earliest photo date when no list gives one",
@@ -37,8 +37,7 @@ class Val:
     field: str
     value: str
     basis: str
-    order: int  # position of the source (earlier sources win ties)
-    src: tuple = ()  # (item_id, path, sheet, row, column)
+    order: int  # the value's rowid in person_values: earlier sources win ties
 
 
 @dataclass
@@ -107,14 +106,14 @@ def summarise(id_number: str | None, vals: list[Val], facts: Facts) -> dict:
     photo = min(facts.photo_dates, key=lambda p: p[0]) if facts.photo_dates else None
     if facts.detained and birth:
         if detention:
-            age, basis, age_source = dates.age_on(birth, detention), "detention date", detention_val.src
+            age, basis, age_source = dates.age_on(birth, detention), "detention date", detention_val.order
             derivation = (
                 f"derived: completed years from {birth_basis} birth date {birth.isoformat()} "
                 f"to the detention date {detention.isoformat()} written here"
             )
         elif photo:
             age, basis = dates.age_on(birth, photo[0].date()), "photo date"
-            age_source = (photo[1][0], photo[1][1], None, None, None)
+            age_source = photo[1]
             derivation = (
                 f"derived: completed years from {birth_basis} birth date {birth.isoformat()} "
                 f"to the date this photo was taken, {photo[0].date().isoformat()}"
@@ -148,7 +147,7 @@ def summarise(id_number: str | None, vals: list[Val], facts: Facts) -> dict:
         "fields": fields,
         "conflicts": conflicts,
         "search": "|" + "|".join(sorted(search)) + "|" if search else "",
-        "age_source": age_source,
+        "age_source": age_source,  # rowid of the detention-date value, or (item_id, path) of the photo
         "age_derivation": derivation,
     }
 

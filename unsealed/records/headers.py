@@ -184,7 +184,7 @@ def fold(header: str) -> str:
     return bare or _NOISE.sub("", text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def field_of(header: str) -> str | None:
     """The canonical field a header cell names, or None for a column no rule knows."""
     text = unicodedata.normalize("NFKC", header or "").strip().lower()
@@ -251,11 +251,12 @@ def _map_header(cells: tuple[str, ...]) -> tuple[Column, ...]:
 
 # Every wording of a name or ID header holds one of these (a cheap test before mapping a row's cells).
 _IDENTITY_HINTS = ("名", "身份", "证", "在押", "id", "name", "ｉｄ", "ｎａｍｅ")
+_HINT = re.compile("|".join(_IDENTITY_HINTS), re.IGNORECASE)
 
 
 def score(cells: list[str]) -> int:
     """How much a row looks like a person-table header: the number of distinct known fields it names."""
-    if not any(len(c) <= 40 and any(h in c.lower() for h in _IDENTITY_HINTS) for c in cells if c):
+    if not _HINT.search("\t".join(c for c in cells if c)):
         return 0
     known = {field_of(c) for c in cells if c and c.strip()}
     known.discard(None)

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from unsealed.records import dates, idnumber, names, values
-from unsealed.records.headers import Column, Header
+from unsealed.records.headers import Header
 
 AS_WRITTEN = "as written"
 FROM_ID = "derived from the ID number"
@@ -31,7 +32,7 @@ class Value(NamedTuple):
     field: str
     value: str  # normalised: the form compared across sources
     raw: str  # the cell as written
-    column: int  # 0-based column index
+    column: int | None  # 0-based column index (None: not from a table column)
     header: str  # the header cell as written ("" for a value not read from a column)
     basis: str = AS_WRITTEN
 
@@ -91,12 +92,12 @@ def normalise(field_name: str, raw: str) -> str:
     return values.text(raw)
 
 
-def id_values(parsed: idnumber.IdNumber, col: Column, raw: str) -> list[Value]:
+def id_values(parsed: idnumber.IdNumber, raw: str, column: int | None, header: str) -> list[Value]:
     """The ID cell's own value, and why it is unusable when it is (see ``derived`` for what it encodes)."""
     number = parsed.number if parsed.usable else idnumber.clean(raw)
-    out = [Value("id_number", number, raw, col.index, col.header)]
+    out = [Value("id_number", number, raw, column, header)]
     if not parsed.usable:
-        out.append(Value("id_problem", parsed.problem or parsed.status, raw, col.index, col.header, "check"))
+        out.append(Value("id_problem", parsed.problem or parsed.status, raw, column, header, "check"))
     return out
 
 
@@ -114,55 +115,61 @@ def derived(number: str | None) -> list[tuple[str, str]]:
     return out
 
 
+_EVIDENCE = frozenset(("detention_date", "status", "sentence", "facility", "cell", "building"))
+
+
+@lru_cache(maxsize=1024)
+def _plan(header: Header) -> tuple[tuple[int, str, str, str, bool], ...]:
+    """Per column, worked out once per header: (index, header text, field, value key, for the reference)."""
+    return tuple((c.index, c.header, REFERENCE_FIELDS.get(c.field, c.field),
+                  c.key if c.field == "extra" else REFERENCE_FIELDS.get(c.field, c.field),
+                  c.field in REFERENCE_FIELDS) for c in header.columns)
+
+
 def parse_row(header: Header, number: int, cells: list[str], kind: str) -> RowResult | None:
     """The record(s) a data row states, or None for a blank, repeated-header, note or total row."""
     own = Record(number, "row")
-    ref = Record(number, "reference")
+    plan = _plan(header)
+    ref = Record(number, "reference") if any(p[4] for p in plan) else own  # own: never written to
     relation: Value | None = None
-    repeats = sum(
-        1 for c in header.columns if c.index < len(cells) and (cells[c.index] or "").strip() == c.header
-    )
-    if repeats >= 2:
+    width = len(cells)
+    if sum(1 for i, text, *_ in plan if i < width and cells[i] and cells[i].strip() == text) >= 2:
         return None  # the header repeated (page breaks in printed lists)
-    for col in header.columns:
-        raw = cells[col.index].strip() if col.index < len(cells) and cells[col.index] else ""
-        if not raw:
+    for i, text, fld, key, for_ref in plan:
+        raw = cells[i] if i < width else ""
+        if not raw or not (raw := raw.strip()):
             continue
-        fld = col.field
         if fld == "relation":
-            relation = Value("relation", normalise(fld, raw), raw, col.index, col.header)
+            relation = Value("relation", normalise(fld, raw), raw, i, text)
             continue
-        target = ref if fld in REFERENCE_FIELDS else own
-        fld = REFERENCE_FIELDS.get(fld, fld)
+        target = ref if for_ref else own
         if fld == "id_number":
             parsed = idnumber.parse(raw)
             if target.id is None:
                 target.id = parsed
-            target.values.extend(id_values(parsed, col, raw))
+            target.values.extend(id_values(parsed, raw, i, text))
             continue
-        value = Value(
-            fld if col.field != "extra" else col.key, normalise(fld, raw), raw, col.index, col.header
-        )
-        target.values.append(value)
-        if fld == "name" and not target.name:
-            target.name = value.value
+        value = normalise(fld, raw)
+        target.values.append(Value(key, value, raw, i, text))
+        if fld == "name":
+            if not target.name:
+                target.name = value
         elif fld == "birth_date":
             target.birth_date = dates.parse_date(raw, serials=True)
         elif fld == "detention_date":
             target.detention_date = dates.parse_date(raw, serials=True)
-        if fld in ("detention_date", "status", "sentence", "facility", "cell", "building"):
+        if fld in _EVIDENCE:
             target.detention_evidence = True
     if not _is_person(own):
         return None
     records = [own]
-    if kind == "relatives" and _is_person(ref):
+    if ref is own:
+        pass
+    elif kind == "relatives" and _is_person(ref):
         records.append(ref)
     elif ref.values:  # detainee columns in a table that is no relatives list: keep them as extra fields
-        own.values.extend(
-            Value(f"detainee_{v.field}", v.value, v.raw, v.column, v.header)
-            for v in ref.values
-            if v.basis == AS_WRITTEN
-        )
+        own.values.extend(Value(f"detainee_{v.field}", v.value, v.raw, v.column, v.header)
+                          for v in ref.values if v.basis == AS_WRITTEN)
     rel = (relation.value, "of_reference", relation) if relation and relation.value else None
     return RowResult(records, rel)
 
