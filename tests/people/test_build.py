@@ -478,3 +478,10 @@ def test_person_tables_typed_into_word_documents(case):
     p = get_person(case, C)
     assert p["sources"] == [{"path": "文件/报告.docx", "sheet": "page 2 table 1", "row": 3}]
     assert p["detained"] and p["fields"]["detention_date"] == "2018-03-02"
+
+
+def test_read_only_case_is_refused_with_a_clear_error(case, tmp_path):
+    from unsealed.store.case import Case, CaseError
+
+    with Case.open(tmp_path / "case", readonly=True) as ro, pytest.raises(CaseError, match="read-only"):
+        build_people(ro)

@@ -147,7 +147,7 @@ def test_row_values_keep_their_column_and_raw_text():
     assert by[("备注", rows.AS_WRITTEN)].value == "重点" and by[("备注", rows.AS_WRITTEN)].header == "备注"
     assert not [v for v in rec.values if v.basis != rows.AS_WRITTEN]
     assert rows.derived(rec.id.number) == [("birth_date", "1990-01-01"), ("gender", "male"),
-                                           ("birth_county", "疏附县")]
+                                           ("birth_region_code", "653121"), ("birth_county", "疏附县")]
     assert rows.derived("6.53121E+17") == [] and rows.derived(None) == []
 
 

@@ -194,7 +194,7 @@ def _print_card(p: dict) -> None:
         mark = "⚠" if field in p["conflicts"] else " "
         for entry in entries:
             basis = "" if entry["basis"] == "as written" else f"  [{entry['basis']}]"
-            print(f" {mark} {field:<16} {entry['value']}{basis}")
+            print(f" {mark} {field:<18} {entry['value']}{basis}")
             if entry["basis"] == "derived from the ID number":
                 print(f"      ← the ID number in {len(entry['sources'])} source(s)")
                 continue

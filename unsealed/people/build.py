@@ -174,6 +174,10 @@ def build_people(case, progress: Progress | None = None) -> dict:
     def lap(stage: str) -> None:
         timings[stage] = round(time.perf_counter() - started - sum(timings.values()), 2)
 
+    if getattr(case, "readonly", False):
+        from unsealed.store.case import CaseError
+
+        raise CaseError("the people tables cannot be built in a case opened read-only")
     conn = case.conn
     schema.create(conn)
     conn.executescript(_STAGE)

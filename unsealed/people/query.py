@@ -14,6 +14,7 @@ from collections import defaultdict
 from unsealed.people import schema
 from unsealed.people.summary import DEFINITIONS
 from unsealed.records import idnumber, names
+from unsealed.records.headers import FIELDS
 from unsealed.records.rows import FROM_ID, derived
 
 _CHUNK = 500
@@ -149,6 +150,16 @@ def find_person_id(conn: sqlite3.Connection, ref: str) -> str | None:
     return row[0] if row else None
 
 
+_ORDER = ("name", "id_number", "gender", "birth_date", "ethnicity", "birth_region_code", "birth_county",
+          "id_problem", *(f for f in FIELDS if f not in ("seq", "name", "id_number", "gender", "birth_date",
+                                                          "ethnicity")), "age_at_detention", "seq")
+
+
+def _field_rank(field: str) -> tuple[int, str]:
+    """Known fields in a fixed, readable order; extra columns after them, by name."""
+    return (_ORDER.index(field), "") if field in _ORDER else (len(_ORDER), field)
+
+
 def get_person(case, ref: str) -> dict | None:
     """One person by person id or ID number, with every value and its sources (conflicts included)."""
     conn = case.conn
@@ -186,7 +197,7 @@ def get_person(case, ref: str) -> dict | None:
         cells = held[0] if held else []
         for fld, value in derived(person["id_number"]):
             values.setdefault(fld, []).insert(0, {"value": value, "basis": FROM_ID, "sources": cells})
-    person["values"] = values
+    person["values"] = dict(sorted(values.items(), key=lambda kv: _field_rank(kv[0])))
     person["photo_links"] = [
         dict(r)
         for r in conn.execute(

@@ -102,14 +102,15 @@ def id_values(parsed: idnumber.IdNumber, raw: str, column: int | None, header: s
 
 
 def derived(number: str | None) -> list[tuple[str, str]]:
-    """(field, value) pairs a usable ID number encodes: birth date, gender and birth county.
+    """(field, value) pairs a usable ID number encodes: birth date, gender, region code and county.
 
     They are not stored per cell: every usable cell holding the number is their source.
     """
     parsed = idnumber.parse(number) if number else None
     if parsed is None or not parsed.usable:
         return []
-    out = [("birth_date", parsed.birth_date.isoformat()), ("gender", parsed.gender)]
+    out = [("birth_date", parsed.birth_date.isoformat()), ("gender", parsed.gender),
+           ("birth_region_code", parsed.region)]
     if parsed.county:
         out.append(("birth_county", parsed.county))
     return out
