@@ -183,5 +183,5 @@ def test_relatives_row_gives_relative_detainee_and_relation():
     assert detainee.role == "reference" and detainee.id.number == ID_A and detainee.name == "买合买提·达吾提"
     assert {v.field for v in detainee.values} >= {"name", "id_number"}
     assert [v.header for v in detainee.values if v.field == "name"] == ["在押人员姓名"]
-    relation, _direction, cell = result.relation
+    relation, cell = result.relation
     assert relation == "父亲" and cell.raw == "父" and cell.column == 3

@@ -95,33 +95,24 @@ class _Builder:
                     continue
                 self.rows += 1
                 rids = [self._record(index, table, sid, rec) for rec in result.records]
-                if result.relation is None:
-                    continue
-                rel, _direction, cell = result.relation
-                if table.kind == tables.RELATIVES and len(rids) == 2:
-                    self.edges.append(
-                        relatives.Edge(
-                            rids[1], rids[0], rel, table.item_id, table.path, table.sheet, number, cell.column
-                        )
-                    )
-                elif table.kind == tables.HOUSEHOLD:
-                    if rel == relatives.SELF:
-                        head = rids[0]
-                    elif head is not None:
-                        self.edges.append(
-                            relatives.Edge(
-                                head,
-                                rids[0],
-                                rel,
-                                table.item_id,
-                                table.path,
-                                table.sheet,
-                                number,
-                                cell.column,
-                            )
-                        )
+                if result.relation is not None:
+                    head = self._relation(table, number, rids, result.relation, head)
             self._tick()
         self.flush()
+
+    def _relation(self, table: tables.Table, number: int, rids: list[int], relation: tuple[str, rowmod.Value],
+                  head: int | None) -> int | None:
+        """Record the link a relatives row states; returns the household head for the rows that follow."""
+        rel, cell = relation
+        where = (table.item_id, table.path, table.sheet, number, cell.column)
+        if table.kind == tables.RELATIVES and len(rids) == 2:  # rids: the relative, then the detainee
+            self.edges.append(relatives.Edge(rids[1], rids[0], rel, *where))
+        elif table.kind == tables.HOUSEHOLD:
+            if rel == relatives.SELF:
+                return rids[0]
+            if head is not None:
+                self.edges.append(relatives.Edge(head, rids[0], rel, *where))
+        return head
 
     def _record(self, index: int, table: tables.Table, sid: int, rec: rowmod.Record) -> int:
         rid = len(self.keys)

@@ -67,7 +67,8 @@ class Record:
 @dataclass
 class RowResult:
     records: list[Record]
-    relation: tuple[str, str, Value] | None = None  # (relation, direction, the relation cell's Value)
+    # (relation, the relation cell): what the row's own person is to the detainee it names
+    relation: tuple[str, Value] | None = None
 
 
 def normalise(field_name: str, raw: str) -> str:
@@ -171,8 +172,7 @@ def parse_row(header: Header, number: int, cells: list[str], kind: str) -> RowRe
     elif ref.values:  # detainee columns in a table that is no relatives list: keep them as extra fields
         own.values.extend(Value(f"detainee_{v.field}", v.value, v.raw, v.column, v.header)
                           for v in ref.values if v.basis == AS_WRITTEN)
-    rel = (relation.value, "of_reference", relation) if relation and relation.value else None
-    return RowResult(records, rel)
+    return RowResult(records, (relation.value, relation) if relation and relation.value else None)
 
 
 def _is_person(rec: Record) -> bool:
