@@ -64,7 +64,7 @@ for _field, _words in {
     "gender": ("性别", "gender", "sex"),
     "ethnicity": ("民族", "ethnicity", "nation", "族别"),
     "birth_date": ("出生日期", "出生年月日", "出生年月", "生日", "birthdate", "dateofbirth", "dob", "birth"),
-    "age": ("年龄", "age", "岁数"),
+    "age": ("年龄", "年纪", "age", "岁数", "周岁"),
     "address": (
         "住址",
         "户籍地址",
@@ -165,7 +165,7 @@ CONTAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gender", ("性别",)),
     ("sentence", ("刑期",)),
     ("status", ("状态",)),
-    ("age", ("年龄",)),
+    ("age", ("年龄", "年纪")),
 )
 
 # Fields that make a row about a person (at least one must be a column).
