@@ -40,6 +40,7 @@ class IngestOptions:
     limits: Limits = field(default_factory=Limits)
     progress: bool | None = None  # None: only when stderr is a terminal
     index: bool = True  # update the search index at the end
+    people: bool = True  # rebuild person records from the tables and photos at the end
 
 
 @dataclass
@@ -309,6 +310,10 @@ def ingest(case: Case, paths: list, options: IngestOptions | None = None) -> Ing
         progress.close()
     if options.index:
         _sync_search_index(case)
+    if options.people:
+        from unsealed.people import build_people
+
+        build_people(case)
     summary = run.summary(extracted_now, started)
     case.conn.execute("UPDATE runs SET finished=?, summary=? WHERE id=?",
                       (catalog.now_iso(), json.dumps(summary.as_dict()), run_id))
