@@ -14,6 +14,9 @@ APT_PACKAGES=(
   antiword                # text of legacy Word .doc files
   unar                    # RAR archives (rarfile drives it)
 )
+if [ "${1:-}" = "--test" ]; then
+  APT_PACKAGES+=(chromium chromium-driver)   # the web workbench's browser tests (Playwright drives the system browser)
+fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
