@@ -7,8 +7,11 @@ It always runs single-threaded (``OMP_THREAD_LIMIT=1``: its OpenMP threads burn
 Lines are read in one call: the line images found by the text detector are
 scaled to a common height and stacked with blank bands between them, and every
 word Tesseract reports is mapped back to its line by position. Tesseract's
-layout analysis drops whole lines of large text (50 px Uyghur at 300 dpi), so
-the common height also keeps it in the size range it reads best.
+layout analysis drops whole lines at some scales (50 px Uyghur at 300 dpi; a
+noisy line at 44 px but not at 36 or 52), so the common height keeps text in
+the size range it reads best, and lines that come back empty are retried at
+other heights. Each line is contrast-stretched first: Tesseract reads nothing
+from grey patches pasted on a white sheet.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-LINE_HEIGHT = 44  # pixels per stacked line image (text of about 34 px)
+LINE_HEIGHTS = (44, 36, 52)  # pixels per stacked line image (text of about 34 px); retries after the first
 GAP = 28  # blank rows between stacked lines
 MARGIN = 40
 
@@ -58,37 +61,64 @@ def _env() -> dict[str, str]:
     return dict(os.environ, OMP_THREAD_LIMIT="1")
 
 
-def stack(lines: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Line images (RGB or gray) scaled to LINE_HEIGHT and stacked; also each line's row span."""
+def stack(lines: list[np.ndarray], line_height: int = 44) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Line images (RGB or gray) scaled to ``line_height`` and stacked; also each line's row span."""
     scaled = []
     for line in lines:
         gray = cv2.cvtColor(line, cv2.COLOR_RGB2GRAY) if line.ndim == 3 else line
         h, w = gray.shape[:2]
-        width = max(1, round(w * LINE_HEIGHT / max(h, 1)))
-        scaled.append(cv2.resize(gray, (width, LINE_HEIGHT), interpolation=cv2.INTER_AREA))
+        width = max(1, round(w * line_height / max(h, 1)))
+        scaled.append(cv2.resize(gray, (width, line_height), interpolation=cv2.INTER_AREA))
     width = max(s.shape[1] for s in scaled) + 2 * MARGIN
-    height = 2 * MARGIN + len(scaled) * LINE_HEIGHT + (len(scaled) - 1) * GAP
+    height = 2 * MARGIN + len(scaled) * line_height + (len(scaled) - 1) * GAP
     sheet = np.full((height, width), 255, np.uint8)
     spans = []
     y = MARGIN
     for s in scaled:
         if np.median(s) < 128:  # light text on a dark band: make it dark on white
             s = 255 - s
-        sheet[y:y + LINE_HEIGHT, MARGIN:MARGIN + s.shape[1]] = s
-        spans.append((y, y + LINE_HEIGHT))
-        y += LINE_HEIGHT + GAP
+        s = _stretch(s)
+        sheet[y:y + line_height, MARGIN:MARGIN + s.shape[1]] = s
+        spans.append((y, y + line_height))
+        y += line_height + GAP
     return sheet, spans
 
 
+def _stretch(gray: np.ndarray) -> np.ndarray:
+    """Paper to white and ink to black: Tesseract reads nothing from grey patches on a white sheet."""
+    ink, paper = np.percentile(gray, (3, 60))
+    if paper - ink < 16:
+        return gray
+    out = (gray.astype(np.float32) - ink) * (255.0 / (paper - ink))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 def read_lines(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float = 120.0) -> list[TessLine]:
-    """Read each line image with Tesseract in ``langs``; one result per line, in order."""
+    """Read each line image with Tesseract in ``langs``; one result per line, in order.
+
+    Lines that come back empty are tried again at other heights: Tesseract skips
+    a whole line at one scale and reads it perfectly at another.
+    """
     if not lines:
         return []
     missing = [lang for lang in langs if lang not in installed_langs()]
     if missing:
         raise TesseractError(f"Tesseract language model missing: {', '.join(missing)}"
                              f" (install tesseract-ocr-{missing[0].replace('_', '-')})")
-    sheet, spans = stack(lines)
+    results = [TessLine("", 0.0) for _ in lines]
+    todo = list(range(len(lines)))
+    for height in LINE_HEIGHTS:
+        got = _read([lines[i] for i in todo], langs, timeout, height)
+        for i, line in zip(todo, got, strict=True):
+            results[i] = line
+        todo = [i for i in todo if not results[i].text]
+        if not todo:
+            break
+    return results
+
+
+def _read(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float, height: int) -> list[TessLine]:
+    sheet, spans = stack(lines, height)
     with tempfile.TemporaryDirectory(prefix="unsealed-tess-") as tmp:
         png = Path(tmp) / "lines.png"
         cv2.imwrite(str(png), sheet)
