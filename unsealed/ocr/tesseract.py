@@ -5,13 +5,13 @@ It always runs single-threaded (``OMP_THREAD_LIMIT=1``: its OpenMP threads burn
 3x the CPU for the same output), without a shell and with a timeout.
 
 Lines are read in one call: the line images found by the text detector are
-scaled to a common height and stacked with blank bands between them, and every
-word Tesseract reports is mapped back to its line by position. Tesseract's
-layout analysis drops whole lines at some scales (50 px Uyghur at 300 dpi; a
-noisy line at 44 px but not at 36 or 52), so the common height keeps text in
-the size range it reads best, and lines that come back empty are retried at
-other heights. Each line is contrast-stretched first: Tesseract reads nothing
-from grey patches pasted on a white sheet.
+scaled to a common height, written as the pages of a list file and read as
+single lines (``--psm 7``); Tesseract's own line finding splits Arabic-script
+lines at their dots and reads half-lines twice. The common height keeps text
+in the size range Tesseract reads best; lines that come back empty or unsure
+are retried at other heights (a noisy line is skipped at one scale and read
+perfectly at another). Each line is contrast-stretched first: Tesseract reads
+nothing from a grey, speckled patch.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import cv2
 import numpy as np
 
 LINE_HEIGHTS = (44, 36, 52)  # pixels per stacked line image (text of about 34 px); retries after the first
-GAP = 28  # blank rows between stacked lines
-MARGIN = 40
+RETRY_BELOW = 0.85  # lines read empty or with less confidence are read again at the next height
+MARGIN = 24  # white pixels around each line image
 
 
 class TesseractError(Exception):
@@ -61,27 +61,15 @@ def _env() -> dict[str, str]:
     return dict(os.environ, OMP_THREAD_LIMIT="1")
 
 
-def stack(lines: list[np.ndarray], line_height: int = 44) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Line images (RGB or gray) scaled to ``line_height`` and stacked; also each line's row span."""
-    scaled = []
-    for line in lines:
-        gray = cv2.cvtColor(line, cv2.COLOR_RGB2GRAY) if line.ndim == 3 else line
-        h, w = gray.shape[:2]
-        width = max(1, round(w * line_height / max(h, 1)))
-        scaled.append(cv2.resize(gray, (width, line_height), interpolation=cv2.INTER_AREA))
-    width = max(s.shape[1] for s in scaled) + 2 * MARGIN
-    height = 2 * MARGIN + len(scaled) * line_height + (len(scaled) - 1) * GAP
-    sheet = np.full((height, width), 255, np.uint8)
-    spans = []
-    y = MARGIN
-    for s in scaled:
-        if np.median(s) < 128:  # light text on a dark band: make it dark on white
-            s = 255 - s
-        s = _stretch(s)
-        sheet[y:y + line_height, MARGIN:MARGIN + s.shape[1]] = s
-        spans.append((y, y + line_height))
-        y += line_height + GAP
-    return sheet, spans
+def prepare(line: np.ndarray, line_height: int) -> np.ndarray:
+    """A line image as Tesseract reads it best: grey, dark on white, ``line_height`` tall, with a margin."""
+    gray = cv2.cvtColor(line, cv2.COLOR_RGB2GRAY) if line.ndim == 3 else line
+    h, w = gray.shape[:2]
+    width = max(1, round(w * line_height / max(h, 1)))
+    gray = cv2.resize(gray, (width, line_height), interpolation=cv2.INTER_AREA)
+    if np.median(gray) < 128:  # light text on a dark band: make it dark on white
+        gray = 255 - gray
+    return cv2.copyMakeBorder(_stretch(gray), MARGIN, MARGIN, MARGIN, MARGIN, cv2.BORDER_CONSTANT, value=255)
 
 
 def _stretch(gray: np.ndarray) -> np.ndarray:
@@ -96,8 +84,9 @@ def _stretch(gray: np.ndarray) -> np.ndarray:
 def read_lines(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float = 120.0) -> list[TessLine]:
     """Read each line image with Tesseract in ``langs``; one result per line, in order.
 
-    Lines that come back empty are tried again at other heights: Tesseract skips
-    a whole line at one scale and reads it perfectly at another.
+    Lines that come back empty or unsure are tried again at other heights, keeping
+    the surest reading: Tesseract garbles or skips a line at one scale and reads
+    it perfectly at another.
     """
     if not lines:
         return []
@@ -110,19 +99,26 @@ def read_lines(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float =
     for height in LINE_HEIGHTS:
         got = _read([lines[i] for i in todo], langs, timeout, height)
         for i, line in zip(todo, got, strict=True):
-            results[i] = line
-        todo = [i for i in todo if not results[i].text]
+            if line.text and line.confidence > results[i].confidence:
+                results[i] = line
+        todo = [i for i in todo if results[i].confidence < RETRY_BELOW]
         if not todo:
             break
     return results
 
 
 def _read(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float, height: int) -> list[TessLine]:
-    sheet, spans = stack(lines, height)
+    """One Tesseract process for all lines: each is a page of a list file, read as a single line."""
     with tempfile.TemporaryDirectory(prefix="unsealed-tess-") as tmp:
-        png = Path(tmp) / "lines.png"
-        cv2.imwrite(str(png), sheet)
-        cmd = ["tesseract", str(png), "stdout", "-l", "+".join(langs), "--psm", "6", "--dpi", "300", "tsv"]
+        names = []
+        for i, line in enumerate(lines):
+            png = Path(tmp) / f"line{i:05d}.png"
+            cv2.imwrite(str(png), prepare(line, height))
+            names.append(str(png))
+        listing = Path(tmp) / "lines.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        cmd = ["tesseract", str(listing), "stdout", "-l", "+".join(langs), "--psm", "7", "--dpi", "300",
+               "tsv"]
         try:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_env(),
                                  check=False)
@@ -132,22 +128,19 @@ def _read(lines: list[np.ndarray], langs: tuple[str, ...], timeout: float, heigh
             raise TesseractError(f"cannot run Tesseract: {exc}") from exc
     if out.returncode != 0:
         raise TesseractError(f"Tesseract failed: {out.stderr.strip()[-300:]}")
-    return _assign(out.stdout, spans)
+    return _assign(out.stdout, len(lines))
 
 
-def _assign(tsv: str, spans: list[tuple[int, int]]) -> list[TessLine]:
-    """Group Tesseract's TSV words by the stacked line their centre falls in."""
-    words: list[list[tuple[str, float]]] = [[] for _ in spans]
-    for row in tsv.splitlines()[1:]:
+def _assign(tsv: str, count: int) -> list[TessLine]:
+    """Group Tesseract's TSV words by page, i.e. by line image."""
+    words: list[list[tuple[str, float]]] = [[] for _ in range(count)]
+    for row in tsv.splitlines():
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
-        top, height, conf = int(cols[7]), int(cols[9]), float(cols[10])
-        centre = top + height / 2
-        for i, (y0, y1) in enumerate(spans):
-            if y0 - GAP / 2 <= centre < y1 + GAP / 2:
-                words[i].append((cols[11].strip(), max(conf, 0.0) / 100))
-                break
+        page = int(cols[1]) - 1
+        if 0 <= page < count:
+            words[page].append((cols[11].strip(), max(float(cols[10]), 0.0) / 100))
     result = []
     for line in words:
         text = " ".join(w for w, _ in line)
