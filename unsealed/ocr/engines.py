@@ -168,8 +168,17 @@ def _tesseract_pass(lines: list[Line], crops: list[np.ndarray], which: list[int]
             continue
         if arabic and _arabic_share(got.text) < 0.5:
             continue  # the Uyghur model's reading of Chinese or Latin glyphs
+        if _cjk_share(lines[i].text) >= 0.5 and lines[i].confidence >= MIN_SCORE:
+            continue  # RapidOCR read Chinese here: a weak Chinese line, not another script
         if not lines[i].text or _sparse(lines[i]) or got.confidence > lines[i].confidence:
             lines[i] = Line(got.text, got.confidence, lines[i].box, "tesseract")
+
+
+def _cjk_share(text: str) -> float:
+    chars = [ch for ch in text if not ch.isspace()]
+    if not chars:
+        return 0.0
+    return sum(1 for ch in chars if "\u3400" <= ch <= "\u9fff") / len(chars)
 
 
 def _arabic_share(text: str) -> float:
