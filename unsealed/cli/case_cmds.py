@@ -17,6 +17,11 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     p.add_argument("--password", action="append", default=[], metavar="PW",
                    help="password for encrypted archives and documents (repeat for several)")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="OCR scanned pages and images with text: auto (pages without a text layer, images that "
+                        "hold text; the default), always (every page and image), never")
+    p.add_argument("--ocr-lang", default="chi_sim+uig+eng", metavar="LANGS",
+                   help="OCR languages, Tesseract codes joined by + (default chi_sim+uig+eng)")
     p.add_argument("--timeout", type=float, default=300.0, metavar="S",
                    help="seconds allowed to read one file before it is recorded as timed out (default 300)")
     add_json(p)
@@ -41,6 +46,7 @@ def register(sub) -> None:
 
 
 def cmd_ingest(args) -> int:
+    from unsealed.cli import UserError
     from unsealed.extract.base import Limits
     from unsealed.ingest.pipeline import IngestOptions, ingest
     from unsealed.ingest.walk import resolve_roots
@@ -48,12 +54,18 @@ def cmd_ingest(args) -> int:
 
     resolve_roots(args.paths)  # a missing path is an error before the case is created
     if args.workers < 0:
-        from unsealed.cli import UserError
-
         raise UserError("--workers must be 0 (one per core) or more")
+    from unsealed.ocr import OcrOptions
+
+    try:
+        ocr = OcrOptions(mode=args.ocr, langs=args.ocr_lang)
+        if ocr.mode != "never":
+            ocr.check()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     with Case.open(args.case, create=True) as case:
         summary = ingest(case, args.paths, IngestOptions(workers=args.workers, passwords=tuple(args.password),
-                                                         limits=Limits(seconds=args.timeout)))
+                                                         limits=Limits(seconds=args.timeout), ocr=ocr))
     if args.json:
         print_json(summary.as_dict())
     else:
@@ -125,6 +137,8 @@ def _print_item(item: dict) -> None:
     for key, value in sorted((item.get("metadata") or {}).items()):
         print(f"  {key:<24} {value}")
     for page in item.get("pages", []):
+        if not page["text"].strip():
+            continue  # a scanned page's empty text layer: its OCR text is shown
         label = f"page {page['number']}" + (" (OCR)" if page["source"] == "ocr" else "")
         print(f"--- {label} ---")
         print(page["text"][:4000])

@@ -23,9 +23,10 @@ from unsealed.extract.base import Extraction, Limits
 from unsealed.extract.registry import VERSION
 from unsealed.ingest.detect import HEAD_BYTES, detect, empty_problem, extension_disagrees
 from unsealed.ingest.progress import Progress
-from unsealed.ingest.task import Result, Task
+from unsealed.ingest.task import OCR_KINDS, Result, Task
 from unsealed.ingest.walk import SourceFile, resolve_roots, walk
 from unsealed.ingest.workers import WorkerPool
+from unsealed.ocr import OcrOptions
 from unsealed.store import catalog
 from unsealed.store.case import Case
 
@@ -38,6 +39,7 @@ class IngestOptions:
     workers: int = 0  # 0: one per core
     passwords: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    ocr: OcrOptions = field(default_factory=OcrOptions)  # --ocr auto|always|never, --ocr-lang
     progress: bool | None = None  # None: only when stderr is a terminal
     index: bool = True  # update the search index at the end
     people: bool = True  # rebuild person records from the tables and photos at the end
@@ -107,6 +109,14 @@ class _Run:
             " GROUP BY i.sha256", (VERSION,)).fetchall()
         for sha, path, depth in rows:
             self.schedule_blob(sha, path.rsplit("/", 1)[-1], depth)
+        if self.options.ocr.mode != "never":
+            kinds = sorted(OCR_KINDS)
+            rows = self.conn.execute(
+                "SELECT i.sha256, MIN(i.path), MIN(i.depth) FROM items i JOIN extractions e ON e.sha256=i.sha256"
+                f" JOIN blobs b ON b.sha256=i.sha256 WHERE b.kind IN ({','.join('?' * len(kinds))})"
+                " AND COALESCE(e.ocr, '') != ? GROUP BY i.sha256", (*kinds, self.options.ocr.signature())).fetchall()
+            for sha, path, depth in rows:  # read before without OCR, or with other OCR settings
+                self.schedule_blob(sha, path.rsplit("/", 1)[-1], depth)
 
     def next_tasks(self, n: int) -> list[Task]:
         out: list[Task] = []
@@ -187,7 +197,9 @@ class _Run:
         if result.sha256 is not None:
             catalog.record_blob(self.conn, result.sha256, result.size, result.kind, result.mime)
         if result.extraction is not None:
-            catalog.record_extraction(self.conn, result.sha256, result.extraction, result.children)
+            catalog.record_extraction(self.conn, result.sha256, result.extraction, result.children, result.ocr)
+        elif result.ocr_pages is not None:
+            catalog.record_ocr(self.conn, result.sha256, result.ocr_pages, result.ocr_errors, result.ocr)
         if pending.file is not None:
             source = pending.file
             status, error = result.status, result.error
@@ -295,10 +307,10 @@ def ingest(case: Case, paths: list, options: IngestOptions | None = None) -> Ing
     run.resume_unfinished()
     extracted_now: set[str] = set()
     workers = options.workers or os.cpu_count() or 1
-    pool = WorkerPool(workers, str(case.root), options.passwords, options.limits)
+    pool = WorkerPool(workers, str(case.root), options.passwords, options.limits, options.ocr)
     try:
         for result in pool.run(run.next_tasks, run.failure):
-            if result.extraction is not None and result.sha256:
+            if (result.extraction is not None or result.ocr_pages is not None) and result.sha256:
                 extracted_now.add(result.sha256)
             run.record(result)
         run.commit()

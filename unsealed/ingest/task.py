@@ -18,9 +18,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unsealed.extract.base import Context, Extraction, Limits, Probe, TimedOut
+from unsealed.extract.base import Context, Extraction, Limits, Page, Probe, TimedOut
 from unsealed.extract.registry import VERSION, run_extractor
 from unsealed.ingest.detect import HEAD_BYTES, detect
+from unsealed.ocr import OcrOptions, ocr_pages
+from unsealed.ocr import apply as ocr_apply
 from unsealed.store.blobs import BlobStore
 from unsealed.store.case import CATALOG, connect
 
@@ -59,16 +61,25 @@ class Result:
     status: str = "ok"  # for the item: 'ok' or why it could not be read at all
     error: str | None = None
     seconds: float = 0.0
+    ocr: str | None = None  # signature of the OCR settings applied
+    ocr_pages: list[Page] | None = None  # OCR done now on content extracted earlier
+    ocr_errors: list[str] = field(default_factory=list)
+
+
+# kinds whose content OCR can read: PDF pages and images
+OCR_KINDS = frozenset({"pdf", "jpeg", "png", "gif", "tiff", "webp", "heic", "bmp", "jp2"})
 
 
 class Worker:
     """State a worker process keeps between tasks: the blob store and a read-only catalog."""
 
-    def __init__(self, case_root: str, passwords: tuple[str, ...], limits: Limits):
+    def __init__(self, case_root: str, passwords: tuple[str, ...], limits: Limits, ocr: OcrOptions | None = None):
         self.root = Path(case_root)
         self.blobs = BlobStore(self.root / "blobs")
         self.passwords = passwords
         self.limits = limits
+        self.ocr = ocr if ocr is not None and ocr.mode != "never" else None
+        self.ocr_signature = self.ocr.signature() if self.ocr else None
         self.scratch = self.root / "tmp"
         self.scratch.mkdir(parents=True, exist_ok=True)
         # one scratch folder per worker, emptied after each file: creating and removing a folder
@@ -77,11 +88,35 @@ class Worker:
         self._conn: sqlite3.Connection | None = None
         signal.signal(signal.SIGALRM, _alarm)
 
-    def extracted(self, sha: str) -> bool:
+    @property
+    def conn(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = connect(self.root / CATALOG, readonly=True)
-        row = self._conn.execute("SELECT version FROM extractions WHERE sha256=?", (sha,)).fetchone()
-        return row is not None and row[0] == VERSION
+        return self._conn
+
+    def work_needed(self, sha: str, kind: str) -> str | None:
+        """'extract', 'ocr' (extracted, but not yet OCR'd with these settings) or None."""
+        row = self.conn.execute("SELECT version, ocr FROM extractions WHERE sha256=?", (sha,)).fetchone()
+        if row is None or row[0] != VERSION:
+            return "extract"
+        if self.ocr and row[1] != self.ocr_signature and kind in OCR_KINDS:
+            return "ocr"
+        return None
+
+    def _stored_extraction(self, sha: str) -> Extraction:
+        pages = [Page(n, text, source) for n, text, source in self.conn.execute(
+            "SELECT number, text, source FROM pages WHERE sha256=? AND source != 'ocr' ORDER BY number", (sha,))]
+        return Extraction(pages=pages)
+
+    def _ocr(self, blob_path: Path, probe: Probe, extraction: Extraction) -> tuple[list[Page], list[str]]:
+        """OCR the pages and images that need it, within its own time window."""
+        signal.setitimer(signal.ITIMER_REAL, self.limits.seconds)
+        try:
+            return ocr_pages(blob_path, probe, extraction, self.ocr)
+        except TimedOut:
+            return [], ["not OCR'd: the time limit for this file ran out (re-run ingest with a larger --timeout)"]
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
     def run(self, task: Task) -> Result:
         """Do one task; failures come back in the result, never as an exception."""
@@ -102,9 +137,14 @@ class Worker:
             head = fh.read(HEAD_BYTES)
         found = detect(blob_path, name=task.name, head=head)
         result.kind, result.mime, result.ext_mismatch = found.kind, found.mime, found.ext_mismatch
-        if self.extracted(sha):
+        need = self.work_needed(sha, found.kind)
+        if need is None:
             return result
         probe = Probe(kind=found.kind, mime=found.mime, name=task.name, size=size, head=head)
+        if need == "ocr":
+            result.ocr_pages, result.ocr_errors = self._ocr(blob_path, probe, self._stored_extraction(sha))
+            result.ocr = self.ocr_signature
+            return result
         workdir = self.workdir
         try:
             ctx = Context(workdir=workdir, passwords=self.passwords, limits=self.limits, depth=task.depth)
@@ -117,7 +157,11 @@ class Worker:
                 signal.setitimer(signal.ITIMER_REAL, 0)
             result.children = [self._store_child(child) for child in extraction.children]
             extraction.children = []
+            if self.ocr and extraction.status not in ("encrypted", "timeout", "hostile"):
+                pages, errors = self._ocr(blob_path, probe, extraction) if found.kind in OCR_KINDS else ([], [])
+                extraction = ocr_apply(extraction, pages, errors)
             result.extraction = extraction
+            result.ocr = self.ocr_signature
         finally:
             _empty(workdir)
         return result

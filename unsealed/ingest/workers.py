@@ -24,9 +24,9 @@ BATCH = 8  # tasks sent to a worker at once: fewer round trips for small files
 MAX_RESTARTS = 5  # workers that die before taking any work, in a row, before the run gives up
 
 
-def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits) -> None:
+def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits, ocr) -> None:
     _quiet_stderr(case_root)
-    worker = Worker(case_root, passwords, limits)
+    worker = Worker(case_root, passwords, limits, ocr)
     while True:
         try:
             batch = conn.recv()
@@ -71,12 +71,13 @@ class _Slot:
 class WorkerPool:
     """Run tasks on ``n`` processes; results come back in completion order."""
 
-    def __init__(self, n: int, case_root: str, passwords: tuple[str, ...], limits: Limits):
+    def __init__(self, n: int, case_root: str, passwords: tuple[str, ...], limits: Limits, ocr=None):
         self._ctx = mp.get_context("forkserver")
         # import the readers once in the fork server, not again in every worker it starts
         self._ctx.set_forkserver_preload(["unsealed.ingest.preload"])
-        self._args = (case_root, passwords, limits)
-        self._hard_limit = limits.seconds * 1.2 + 2  # the soft alarm in the worker fires first
+        self._args = (case_root, passwords, limits, ocr)
+        # reading and OCR each get limits.seconds from the worker's own alarm, which fires first
+        self._hard_limit = limits.seconds * 2.4 + 2
         self.slots = [_Slot(self._ctx, self._args) for _ in range(max(1, n))]
         self._restarts = 0
 

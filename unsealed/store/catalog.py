@@ -87,8 +87,9 @@ def _json(obj) -> str:
     return clean(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def record_extraction(conn: sqlite3.Connection, sha: str, ex: Extraction, children: list) -> None:
-    """Store what was read from a blob (replacing an older version's output)."""
+def record_extraction(conn: sqlite3.Connection, sha: str, ex: Extraction, children: list,
+                      ocr: str | None = None) -> None:
+    """Store what was read from a blob (replacing an older version's output); ``ocr``: OCR settings used."""
     for table in ("pages", "table_rows"):
         conn.execute(f"DELETE FROM {table} WHERE sha256=?", (sha,))
     conn.execute("DELETE FROM members WHERE parent_sha256=?", (sha,))
@@ -103,9 +104,26 @@ def record_extraction(conn: sqlite3.Connection, sha: str, ex: Extraction, childr
     seconds = ex.metadata.pop("extract_seconds", None)
     conn.execute(
         "INSERT OR REPLACE INTO extractions(sha256, version, extractor, status, error, metadata, pages, rows,"
-        " seconds, done_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " seconds, done_at, ocr) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (sha, VERSION, ex.extractor, ex.status, clean(ex.error), _json(ex.metadata),
-         len(ex.pages), len(ex.rows), seconds, now_iso()))
+         len({p.number for p in ex.pages}), len(ex.rows), seconds, now_iso(), ocr))
+
+
+def record_ocr(conn: sqlite3.Connection, sha: str, pages: list, errors: list[str], ocr: str) -> None:
+    """Replace a blob's OCR pages (read with the settings ``ocr``); failed pages make it partial."""
+    conn.execute("DELETE FROM pages WHERE sha256=? AND source='ocr'", (sha,))
+    conn.executemany("INSERT OR REPLACE INTO pages(sha256, number, source, text, confidence) VALUES (?,?,?,?,?)",
+                     [(sha, p.number, p.source, clean(p.text), p.confidence) for p in pages])
+    row = conn.execute("SELECT status, error FROM extractions WHERE sha256=?", (sha,)).fetchone()
+    status, error = (row[0], row[1]) if row else ("ok", None)
+    if errors:
+        message = "OCR: " + "; ".join(errors)
+        status = "partial" if status == "ok" else status
+        error = f"{error}; {message}" if error and "OCR: " not in error else (error or message)
+    pages_total = conn.execute("SELECT COUNT(DISTINCT number) FROM pages WHERE sha256=?", (sha,)).fetchone()[0]
+    # a new done_at tells the search index (which keys on it) to read this blob again
+    conn.execute("UPDATE extractions SET ocr=?, status=?, error=?, pages=?, done_at=? WHERE sha256=?",
+                 (ocr, status, clean(error), pages_total, datetime.now(UTC).isoformat(), sha))
 
 
 def extraction_done(conn: sqlite3.Connection, sha: str) -> bool:

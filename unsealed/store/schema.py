@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS extractions (
     pages     INTEGER NOT NULL DEFAULT 0,
     rows      INTEGER NOT NULL DEFAULT 0,
     seconds   REAL,
-    done_at   TEXT NOT NULL
+    done_at   TEXT NOT NULL,
+    ocr       TEXT                     -- signature of the OCR settings applied (unsealed.ocr), NULL: none
 );
 CREATE TABLE IF NOT EXISTS pages (
     sha256     TEXT NOT NULL,
@@ -93,8 +94,16 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+# Columns added after a table was first released: (table, column, declaration).
+ADDED_COLUMNS = (("extractions", "ocr", "TEXT"),)
+
+
 def create(conn: sqlite3.Connection) -> None:
-    """Create the tables if they are missing and record the schema version."""
+    """Create the tables if they are missing, add newer columns, and record the schema version."""
     conn.executescript(SCHEMA)
+    for table, column, decl in ADDED_COLUMNS:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in have:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
     conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
     conn.commit()
