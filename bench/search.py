@@ -136,13 +136,16 @@ def catalog_sync(folder: Path, docs: list[bytes]) -> dict:
         for i, raw in enumerate(docs):
             sha = f"{i:064x}"
             kind = "xlsx" if i % 10 == 0 else "pdf"
-            c.execute("INSERT INTO blobs VALUES (?, 1, ?, 'x', ?)", (sha, kind, now))
+            c.execute("INSERT INTO blobs(sha256, size, kind, mime, stored_at) VALUES (?, 1, ?, 'x', ?)",
+                      (sha, kind, now))
             c.execute("INSERT INTO items(root, path, sha256, first_seen, modified) VALUES ('/r', ?, ?, ?, ?)",
                       (f"folder{i % 50}/doc{i}.{kind}", sha, now, now))
-            c.execute("INSERT INTO extractions VALUES (?, 1, 'x', 'ok', NULL, '{}', 1, 0, 0, ?)", (sha, now))
-            c.execute("INSERT INTO pages VALUES (?, 1, 'text', ?, NULL)", (sha, raw.decode("utf-8")))
+            c.execute("INSERT INTO extractions(sha256, version, extractor, status, metadata, pages, done_at)"
+                      " VALUES (?, 1, 'x', 'ok', '{}', 1, ?)", (sha, now))
+            c.execute("INSERT INTO pages(sha256, number, source, text) VALUES (?, 1, 'text', ?)",
+                      (sha, raw.decode("utf-8")))
             if kind == "xlsx":
-                c.executemany("INSERT INTO table_rows VALUES (?, 'S', ?, ?)",
+                c.executemany("INSERT INTO table_rows(sha256, sheet, number, cells) VALUES (?, 'S', ?, ?)",
                               [(sha, r, json.dumps(["阿依古丽·吐尔逊", f"65312119900101{r:04d}", "宗教"]))
                                for r in range(1, 21)])
     t0, c0 = time.perf_counter(), _cpu()
@@ -196,8 +199,7 @@ def main() -> None:
         gen_time = time.perf_counter() - t
         mb = sum(map(len, docs)) / 1e6
         stats = build(folder, docs, args.heap, args.threads, stem=not args.no_stem)
-        cat = catalog_sync(folder.parent, docs[:args.catalog]) if args.catalog else None
-        del docs
+        docs = docs[:args.catalog]
         print(f"docs: {args.docs}")
         print(f"stem field: {'no' if args.no_stem else 'yes'}")
         print(f"text: {mb:.1f} MB (UTF-8)")
@@ -210,11 +212,7 @@ def main() -> None:
         print(f"index size: {stats['size'] / 1e6:.1f} MB")
         print(f"index size per MB of text: {stats['size'] / 1e6 / mb:.2f} MB/MB")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-        if cat:
-            print(f"catalog sync: {args.catalog} blobs, {cat['added']} docs in {cat['time']:.1f} s")
-            print(f"catalog sync rate: {cat['added'] / cat['time']:.0f} docs/s")
-            print(f"catalog sync rate per CPU-second: {cat['added'] / cat['cpu']:.0f} docs/CPU-s")
-            print(f"catalog sync again: {cat['again']} docs in {cat['again_time'] * 1000:.0f} ms")
+        sys.stdout.flush()
         engine = te.TantivyEngine.open(folder, stem=not args.no_stem)
         cats = {"zh2": ZH2, "name": NAME_QUERIES, "en": EN, "phrase": PHRASE_QUERIES, "id-prefix": ID_QUERIES}
         totals = {}
@@ -237,6 +235,13 @@ def main() -> None:
         for q in ZH2:
             if totals[q] != truth[q]:
                 print(f"  MISMATCH {q}: index {totals[q]} brute force {truth[q]}")
+        if args.catalog:
+            sys.stdout.flush()
+            cat = catalog_sync(folder.parent, docs)
+            print(f"catalog sync: {args.catalog} blobs, {cat['added']} docs in {cat['time']:.1f} s")
+            print(f"catalog sync rate: {cat['added'] / cat['time']:.0f} docs/s")
+            print(f"catalog sync rate per CPU-second: {cat['added'] / cat['cpu']:.0f} docs/CPU-s")
+            print(f"catalog sync again: {cat['again']} docs in {cat['again_time'] * 1000:.0f} ms")
     finally:
         if not args.keep and not args.dir:
             shutil.rmtree(folder.parent, ignore_errors=True)
