@@ -2,6 +2,7 @@
 
     python bench/accuracy.py --people 2000 [--seed 1] [--work /tmp/acc2000]   # synth, ingest, score
     python bench/accuracy.py --scale 20000 [--work /tmp/scale20k]              # people build time and memory
+    python bench/accuracy.py --verify --work /tmp/synth20k --case /tmp/case20k  # verify: recall, precision
 
 Prints one figure per line with its unit. The cache and case under --work are reused
 when present, so a second run only rebuilds and scores. ``people_accuracy`` is also
@@ -154,6 +155,109 @@ def people_build_cost(case_dir: Path) -> dict[str, float]:
     }
 
 
+# truth.json anomaly kind -> (verify check, finding kinds that count as finding it)
+VERIFY_KINDS = {
+    "invalid_check_digit": ("checksums", {"bad_checksum"}),
+    "id_float_corrupted": ("checksums", {"excel_float"}),
+    "id_fullwidth": ("checksums", {"fullwidth"}),
+    "id_15_digit": ("checksums", {"old15"}),
+    "gender_contradicts_id": ("gender", {"gender_mismatch"}),
+    "birth_date_contradicts_id": ("ages", {"birth_date_mismatch"}),
+    "age_contradicts_id": ("ages", {"age_mismatch"}),
+    "exif_time_mismatch": ("photo_times", {"time_mismatch"}),
+    "edited_photo": ("editing", {"editor_software", "modified_after_taken", "thumbnail_mismatch",
+                                 "recompressed"}),
+    "duplicate_photo": ("duplicates", {"exact_duplicate"}),
+    "near_duplicate_photo": ("duplicates", {"near_duplicate"}),
+    "modified_before_created": ("doc_metadata", {"modified_before_created"}),
+    "date_after_horizon": ("doc_metadata", {"after_horizon"}),
+    "reviewer_author": ("doc_metadata", {"unusual_author"}),
+}
+
+
+def _verify_match(anomaly: dict, finding: dict) -> bool:
+    if anomaly.get("of"):  # duplicates: one finding's group holds both paths
+        v = finding["values"]
+        group = {finding["path"], v.get("same_as")} | set(v.get("copies") or v.get("group") or ())
+        return {anomaly["path"], anomaly["of"]} <= group
+    if "row" in anomaly:
+        return (finding["path"], finding["sheet"], finding["row"]) == (anomaly["path"], anomaly["sheet"],
+                                                                      anomaly["row"])
+    return finding["path"] == anomaly["path"]
+
+
+def verify_accuracy(report: dict, truth: dict) -> tuple[dict[str, float], list[dict]]:
+    """Recall of planted anomalies per kind, and the warn/fail findings on items or rows truth says are clean.
+
+    A row-level finding (with a row) is on a clean row unless truth plants an anomaly in that row; any other
+    finding is on a clean item unless truth plants an anomaly in, or lists as broken, that path.
+    Returns (figures, the findings on clean items).
+    """
+    findings = [(c["id"], f) for c in report["checks"] for f in c["findings"]]
+    figures: dict[str, float] = {}
+    for kind, (check, kinds) in VERIFY_KINDS.items():
+        planted = [a for a in truth["anomalies"] if a["kind"] == kind]
+        mine = [f for cid, f in findings if cid == check and f["kind"] in kinds]
+        hit = sum(1 for a in planted if any(_verify_match(a, f) for f in mine))
+        figures[f"verify_recall_{kind}"] = _ratio(hit, len(planted))
+        figures[f"verify_planted_{kind}"] = len(planted)
+    rows = {(a["path"], a.get("sheet"), a["row"]) for a in truth["anomalies"] if "row" in a}
+    paths = {a["path"] for a in truth["anomalies"]} | {b["path"] for b in truth.get("broken", [])}
+    flagged = [(cid, f) for cid, f in findings if f["severity"] in ("warn", "fail")]
+    clean = [{"check": cid, **f} for cid, f in flagged
+             if ((f["path"], f["sheet"], f["row"]) not in rows if f["row"] is not None
+                 else f["path"] not in paths)]
+    figures["verify_warn_fail_findings"] = len(flagged)
+    figures["verify_findings_on_clean_items"] = len(clean)
+    figures["verify_precision"] = _ratio(len(flagged) - len(clean), len(flagged))
+    return figures, clean
+
+
+def verify_figures(work: Path, case_dir: Path) -> dict[str, float]:
+    """Run verify twice on an ingested case (image hashes cold, then cached); score it against truth.json."""
+    from unsealed.store.case import Case
+    from unsealed.verify import run_verify
+
+    truth = json.loads((work / "truth.json").read_text(encoding="utf-8"))
+    figures: dict[str, float] = {}
+    with Case.open(case_dir) as case:
+        case.conn.execute("DROP TABLE IF EXISTS verify_image_facts")
+        t0 = time.perf_counter()
+        report = run_verify(case, progress=lambda m: print(m, file=sys.stderr))
+        figures["verify_seconds_cold"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = run_verify(case)
+        figures["verify_seconds_cached"] = time.perf_counter() - t0
+        figures.update(_unrelated_pairs(case, truth))
+    figures["verify_same_digest_twice"] = int(report["manifest"]["digest"] == again["manifest"]["digest"])
+    figures["verify_images"] = report["checks"][3]["figures"]["images"]
+    scored, clean = verify_accuracy(report, truth)
+    figures.update(scored)
+    for f in clean[:20]:
+        where = f"{f['path']} {f['sheet']} {f['row']}"
+        print(f"clean item flagged: {f['check']} {f['kind']} {where} {f['detail']}", file=sys.stderr)
+    return figures
+
+
+def _unrelated_pairs(case, truth: dict, bits: int = 8) -> dict[str, float]:
+    """How many image pairs lie within 0..bits perceptual-hash bits, planted copies apart from the rest."""
+    from unsealed.verify.duplicates import near_pairs
+    from unsealed.verify.imagehash_cache import VERSION
+
+    path_sha = dict(case.conn.execute("SELECT path, sha256 FROM items WHERE sha256 IS NOT NULL"))
+    planted = {frozenset((path_sha.get(a["path"]), path_sha.get(a["of"]))) for a in truth["anomalies"]
+               if a["kind"] in ("near_duplicate_photo", "duplicate_photo")}
+    hashes = {sha: int(h, 16) for sha, h in case.conn.execute(
+        "SELECT sha256, phash FROM verify_image_facts WHERE version = ? AND phash IS NOT NULL", (VERSION,))}
+    out: dict[str, float] = {"verify_hashed_images": len(hashes)}
+    pairs = near_pairs(hashes, bits)
+    for b in range(bits + 1):
+        at = [frozenset((x, y)) in planted for x, y, d in pairs if d == b]
+        out[f"verify_pairs_at_{b}_bits_planted"] = sum(at)
+        out[f"verify_pairs_at_{b}_bits_unrelated"] = len(at) - sum(at)
+    return out
+
+
 def _print(figures: dict[str, float]) -> None:
     for key, value in figures.items():
         unit = "s" if key.endswith("seconds") else "MB" if key.endswith("_mb") else ""
@@ -173,9 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", type=int, default=0, help="only time the people build at this many persons"
     )
+    parser.add_argument("--verify", action="store_true", help="only score and time 'unsealed verify'")
+    parser.add_argument("--case", type=Path, default=None,
+                        help="with --verify: an ingested case of --work's cache (default: --work/case)")
     args = parser.parse_args(argv)
     people = args.scale or args.people
     work = args.work or Path(f"/tmp/unsealed-acc-{people}-{args.seed}")
+    if args.verify:
+        _print(verify_figures(work, args.case or ensure_case(work, people, args.seed)))
+        return 0
     case_dir = ensure_case(work, people, args.seed)
     cost = people_build_cost(case_dir)
     _print(cost)

@@ -10,9 +10,9 @@ import argparse
 import sys
 
 from unsealed import __version__
-from unsealed.cli import case_cmds, figures_cmds, people_cmds, search_cmds, synth_cmds
+from unsealed.cli import case_cmds, figures_cmds, people_cmds, search_cmds, synth_cmds, verify_cmds
 
-GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds)
+GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds, verify_cmds)
 
 
 class UserError(Exception):
