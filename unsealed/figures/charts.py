@@ -9,6 +9,7 @@ are searchable and copyable; viewers draw them with any CJK font they have.
 from __future__ import annotations
 
 import os
+import re
 import warnings as warnings_module
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,8 +49,9 @@ def find_cjk_font() -> str | None:
     return None
 
 
-def write_charts(stats: dict, out_dir: Path | str, formats: Iterable[str] = ("png", "svg")) -> dict:
-    """Draw the charts of a ``compute_stats`` result into ``out_dir``.
+def write_charts(stats: dict, out_dir: Path | str, formats: Iterable[str] = ("png", "svg"),
+                 charts: Iterable[str] = CHARTS) -> dict:
+    """Draw the charts of a ``compute_stats`` result into ``out_dir`` (``NAME.png``, ``NAME.svg``).
 
     Returns ``{"files": [paths], "font": path or None, "warnings": [...]}``.
     """
@@ -65,6 +67,10 @@ def write_charts(stats: dict, out_dir: Path | str, formats: Iterable[str] = ("pn
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ChartError(f"cannot create the chart folder {out}: {exc.strerror}") from exc
+    wanted = set(charts)
+    unknown = wanted - set(CHARTS)
+    if unknown:
+        raise ChartError(f"no chart {', '.join(sorted(unknown))}: choose from {', '.join(CHARTS)}")
     warnings: list[str] = []
     font = find_cjk_font()
     families = ["DejaVu Sans"]
@@ -78,7 +84,7 @@ def write_charts(stats: dict, out_dir: Path | str, formats: Iterable[str] = ("pn
     rc = {"font.family": families, "svg.fonttype": "none", "svg.hashsalt": "unsealed",
           "axes.spines.top": False, "axes.spines.right": False, "axes.unicode_minus": False}
     with matplotlib.rc_context(rc):
-        for name in CHARTS:
+        for name in (c for c in CHARTS if c in wanted):
             fig = Figure(figsize=(9, 5.5))
             fig.subplots_adjust(**_MARGINS.get(name, _MARGINS[""]))  # fixed: constrained layout doubled the time
             FigureCanvasAgg(fig)  # Agg: no display, no pyplot state
@@ -144,14 +150,34 @@ def _by_month(fid: str, chinese: str, ylabel: str):
         rows = entry["breakdown"]
         if not rows:
             return False
+        counts = {r["key"]: r["value"] for r in rows}
+        months = _months([r["key"] for r in rows])  # months with none are drawn as zero, not skipped
         ax = fig.subplots()
-        _bars(ax, [r["key"] for r in rows], [r["value"] for r in rows], horizontal=False)
+        _bars(ax, months, [counts.get(m, 0) for m in months], horizontal=False)
+        if len(months) <= 12:
+            fig.subplots_adjust(bottom=0.12)
         ax.set_ylabel(ylabel)
         note = f" (+{entry['unknown']} 日期不详 undated)" if entry.get("unknown") else ""
         ax.set_xlabel("月份 month" + note)
         _title(fig, entry, chinese)
         return True
     return draw
+
+
+def _months(keys: list[str]) -> list[str]:
+    """Every YYYY-MM from the first key to the last (at most 240); the keys as they are if not months."""
+    if not all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", k) for k in keys):
+        return keys
+    first, last = keys[0], keys[-1]
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while len(out) < 240:
+        key = f"{y:04d}-{m:02d}"
+        out.append(key)
+        if key >= last:
+            break
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 def _ranked(fid: str, chinese: str, xlabel: str, limit: int = 20):

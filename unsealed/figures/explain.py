@@ -44,7 +44,7 @@ def explain_figure(case, ref: str) -> dict:
     fid, _, key = (ref or "").strip().partition(":")
     if fid not in BY_ID:
         raise UnknownFigure(f"no figure {fid!r}: choose one of {', '.join(BY_ID)}")
-    pop = popmod.load(case)
+    pop = popmod.load(case, documents=fid == "documents")
     if key:
         groups = popmod.parts(pop, fid)
         if key not in groups:
