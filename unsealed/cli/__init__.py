@@ -10,9 +10,17 @@ import argparse
 import sys
 
 from unsealed import __version__
-from unsealed.cli import case_cmds, figures_cmds, people_cmds, search_cmds, synth_cmds, verify_cmds
+from unsealed.cli import (
+    case_cmds,
+    figures_cmds,
+    people_cmds,
+    search_cmds,
+    synth_cmds,
+    verify_cmds,
+    web_cmds,
+)
 
-GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds, verify_cmds)
+GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds, verify_cmds, web_cmds)
 
 
 class UserError(Exception):

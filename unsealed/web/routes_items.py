@@ -1,0 +1,303 @@
+"""The item viewer: text by page (OCR marked), spreadsheet grid with the hit row, metadata and EXIF,
+provenance chain, duplicates, members, notes; and the original itself (download) and its image.
+
+Originals are found by the SHA-256 the catalog holds for the item id in the URL, never by a path
+a user sends, so no request can reach a file outside the case's blob store. They are always
+downloaded as ``application/octet-stream`` attachments; an image is shown inline only when its
+content was detected as a raster format, under ``Content-Security-Policy: sandbox``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from unsealed.store.inspect import show
+from unsealed.web import audit, notes
+from unsealed.web.guard import Ctx, error_page, page
+
+INLINE_IMAGES = {
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "bmp": "image/bmp",
+}
+CONVERTED_IMAGES = ("tiff", "heic", "jp2")  # browsers cannot show these: a JPEG preview is made
+PREVIEW_PIXELS = 1600
+GRID_CONTEXT = 12  # rows shown before and after the hit row
+GRID_ROWS = 60  # rows per grid page without a hit row
+MAX_PAGES = 200  # pages shown on one screen
+MAX_CHILDREN = 500
+SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _item_row(ctx: Ctx, item_id: int):
+    return ctx.case.conn.execute(
+        "SELECT i.id, i.path, i.sha256, b.kind FROM items i LEFT JOIN blobs b ON b.sha256 = i.sha256"
+        " WHERE i.id = ?",
+        (item_id,),
+    ).fetchone()
+
+
+def _sheets(ctx: Ctx, sha: str) -> list[dict]:
+    return [
+        {"sheet": r[0], "rows": r[1], "first": r[2], "last": r[3]}
+        for r in ctx.case.conn.execute(
+            "SELECT sheet, COUNT(*), MIN(number), MAX(number) FROM table_rows WHERE sha256 = ? GROUP BY sheet"
+            " ORDER BY MIN(rowid)",
+            (sha,),
+        )
+    ]
+
+
+def _grid(ctx: Ctx, sha: str, sheet: str, hit: int | None, start: int | None) -> dict:
+    """One window of a sheet: around the hit row, or from ``start``; the sheet's first row as a header."""
+    conn = ctx.case.conn
+    if hit is not None:
+        first = conn.execute(
+            "SELECT MIN(number) FROM table_rows WHERE sha256 = ? AND sheet = ?", (sha, sheet)
+        ).fetchone()
+        lo = max(hit - GRID_CONTEXT, first[0] if first and first[0] is not None else 0)
+        hi = max(hit + GRID_CONTEXT, lo + 2 * GRID_CONTEXT)
+    else:
+        lo = start if start is not None else -1
+        first = conn.execute(
+            "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number >= ?"
+            " ORDER BY number LIMIT 1",
+            (sha, sheet, lo),
+        ).fetchone()
+        lo = first[0] if first else 0
+        last = conn.execute(
+            "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number >= ?"
+            " ORDER BY number LIMIT 1 OFFSET ?",
+            (sha, sheet, lo, GRID_ROWS - 1),
+        ).fetchone()
+        hi = last[0] if last else lo + GRID_ROWS
+    rows = [
+        {"row": r[0], "cells": json.loads(r[1])}
+        for r in conn.execute(
+            "SELECT number, cells FROM table_rows WHERE sha256 = ? AND sheet = ? AND number BETWEEN ? AND ?"
+            " ORDER BY number",
+            (sha, sheet, lo, hi),
+        )
+    ]
+    head = conn.execute(
+        "SELECT number, cells FROM table_rows WHERE sha256 = ? AND sheet = ? ORDER BY number LIMIT 1",
+        (sha, sheet),
+    ).fetchone()
+    header = None
+    if head is not None and (not rows or head[0] < rows[0]["row"]):
+        header = {"row": head[0], "cells": json.loads(head[1])}
+    nxt = conn.execute(
+        "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number > ? ORDER BY number LIMIT 1",
+        (sha, sheet, hi),
+    ).fetchone()
+    prev = conn.execute(
+        "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number < ?"
+        " ORDER BY number DESC LIMIT 1 OFFSET ?",
+        (sha, sheet, lo, GRID_ROWS - 1),
+    ).fetchone()
+    width = max((len(r["cells"]) for r in rows + ([header] if header else [])), default=0)
+    return {
+        "sheet": sheet,
+        "rows": rows,
+        "header": header,
+        "hit": hit,
+        "width": width,
+        "next": nxt[0] if nxt else None,
+        "prev": (prev[0] if prev else -1) if rows and lo > (header or rows[0])["row"] else None,
+    }
+
+
+def _ids_for_paths(ctx: Ctx, paths: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for path in paths[:1000]:
+        row = ctx.case.conn.execute(
+            "SELECT id FROM items WHERE path = ? ORDER BY id LIMIT 1", (path,)
+        ).fetchone()
+        if row:
+            out[path] = row[0]
+    return out
+
+
+def _persons(ctx: Ctx, item_id: int) -> list[dict]:
+    """Persons this item (a photo) is linked to by the people tables."""
+    conn = ctx.case.conn
+    if not _has_people(ctx):
+        return []
+    return [
+        {"id": r[0], "name": r[1], "id_number": r[2], "basis": r[3]}
+        for r in conn.execute(
+            "SELECT DISTINCT p.id, p.name, p.id_number, l.basis FROM person_links l"
+            " JOIN persons p ON p.id = l.person_id WHERE l.item_id = ? ORDER BY p.id",
+            (item_id,),
+        )
+    ]
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@page("viewer")
+def item_page(request: Request, ctx: Ctx) -> Response:
+    item_id = request.path_params["item_id"]
+    item = show(ctx.case, str(item_id), max_rows=0)
+    if item is None or item["id"] != item_id:
+        return error_page(request, 404, f"There is no item {item_id} in this case.", ctx.user)
+    ctx.audit("view_item", item_id, {"path": item["path"]})
+    q = request.query_params
+    sheets = _sheets(ctx, item["sha256"]) if item.get("sha256") else []
+    grid = None
+    if sheets:
+        names = [s["sheet"] for s in sheets]
+        sheet = q.get("sheet") if q.get("sheet") in names else names[0]
+        grid = _grid(ctx, item["sha256"], sheet, _int(q.get("row")), _int(q.get("from")))
+    shown_pages = item.get("pages", [])[:MAX_PAGES]
+    meta = item.get("metadata") or {}
+    exif = {k: v for k, v in meta.items() if k.startswith("exif_") or k in ("width", "height")}
+    others = {k: v for k, v in meta.items() if k not in exif}
+    kind = item.get("kind") or ""
+    dup_ids = _ids_for_paths(ctx, item.get("duplicates", []))
+    chain_ids = [c for c in item["provenance"] if c.get("id") is not None]
+    return ctx.page(
+        "item.html",
+        item=item,
+        sheets=sheets,
+        grid=grid,
+        pages=shown_pages,
+        more_pages=max(0, len(item.get("pages", [])) - MAX_PAGES),
+        exif=exif,
+        meta=others,
+        image=kind in INLINE_IMAGES or kind in CONVERTED_IMAGES,
+        dup_ids=dup_ids,
+        chain=list(reversed(chain_ids)),
+        children=item.get("children", [])[:MAX_CHILDREN],
+        more_children=max(0, len(item.get("children", [])) - MAX_CHILDREN),
+        persons=_persons(ctx, item_id),
+        notes=notes.annotations(ctx.case.conn, "item", item_id),
+        target="item",
+        ref=item_id,
+    )
+
+
+def _blob(ctx: Ctx, request: Request):
+    row = _item_row(ctx, request.path_params["item_id"])
+    if row is None or not row[2] or not _SHA.match(row[2]):
+        return None, None
+    path = ctx.case.blobs.path(row[2])
+    return row, (path if path.is_file() else None)
+
+
+@page("viewer")
+def download(request: Request, ctx: Ctx) -> Response:
+    row, path = _blob(ctx, request)
+    if path is None:
+        return error_page(request, 404, "This item has no stored original.", ctx.user)
+    ctx.audit("download", row[0], {"path": row[1], "sha256": row[2]})
+    name = row[1].rsplit("/", 1)[-1] or row[2]
+    return FileResponse(
+        path,
+        media_type="application/octet-stream",
+        filename=name,
+        headers={"Content-Security-Policy": SANDBOX, "Cache-Control": "no-store"},
+    )
+
+
+@page("viewer")
+def image(request: Request, ctx: Ctx) -> Response:
+    row, path = _blob(ctx, request)
+    if path is None or row[3] not in INLINE_IMAGES and row[3] not in CONVERTED_IMAGES:
+        return error_page(request, 404, "This item is not an image that can be shown.", ctx.user)
+    ctx.audit("view_image", row[0], {"path": row[1]})
+    headers = {"Content-Security-Policy": SANDBOX, "Cache-Control": "private, max-age=3600"}
+    if row[3] in INLINE_IMAGES:
+        return FileResponse(
+            path, media_type=INLINE_IMAGES[row[3]], headers=headers, content_disposition_type="inline"
+        )
+    try:
+        data = _preview(path)
+    except Exception:  # a broken image: say so rather than fail the page
+        return error_page(
+            request, 415, "This image could not be decoded for display; download the original.", ctx.user
+        )
+    return Response(data, media_type="image/jpeg", headers=headers)
+
+
+def _preview(path) -> bytes:
+    """A JPEG of a TIFF/HEIC/JPEG 2000 image, at most PREVIEW_PIXELS on a side (Pillow's bomb limit
+    applies)."""
+    from PIL import Image, ImageOps
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:
+        pass
+    with Image.open(path) as im:
+        im.draft("RGB", (PREVIEW_PIXELS, PREVIEW_PIXELS))
+        im = ImageOps.exif_transpose(im)
+        im.thumbnail((PREVIEW_PIXELS, PREVIEW_PIXELS))
+        out = io.BytesIO()
+        im.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@page("editor")
+def annotate(request: Request, ctx: Ctx) -> Response:
+    """Add a note or a tag (or remove a tag) on an item or a person; editors and admins only."""
+    ref = str(request.path_params["ref"])
+    if request.url.path.startswith("/items/"):
+        kind, back = "item", f"/items/{ref}"
+        exists = _item_row(ctx, int(ref)) is not None
+    else:
+        from unsealed.people.query import find_person_id
+
+        kind, back = "person", f"/people/{ref}"
+        exists = _has_people(ctx) and find_person_id(ctx.case.conn, ref) == ref
+    if not exists:
+        return error_page(request, 404, f"There is no {kind} {ref} in this case.", ctx.user)
+    what = ctx.form.get("action")
+    if what not in ("note", "tag", "untag"):
+        return error_page(request, 400, "Unknown action: choose note, tag or untag.", ctx.user)
+    try:
+        with ctx.store.writer() as conn:
+            if what == "note":
+                notes.add_note(conn, kind, ref, ctx.user.name, ctx.form.get("text", ""))
+                detail = {"text": ctx.form.get("text", "")[:200]}
+            elif what == "tag":
+                detail = {"tag": notes.add_tag(conn, kind, ref, ctx.user.name, ctx.form.get("tag", ""))}
+            else:
+                notes.remove_tag(conn, kind, ref, ctx.form.get("tag", ""))
+                detail = {"tag": ctx.form.get("tag", "")}
+            audit.record(conn, ctx.user.name, what, f"{kind}:{ref}", detail, ctx.ip)
+    except notes.NoteError as exc:
+        return error_page(request, 400, str(exc), ctx.user)
+    return RedirectResponse(back + "#notes", status_code=303)
+
+
+def _has_people(ctx: Ctx) -> bool:
+    return (
+        ctx.case.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='persons'").fetchone()
+        is not None
+    )
+
+
+ROUTES = [
+    Route("/items/{item_id:int}", item_page),
+    Route("/items/{item_id:int}/download", download),
+    Route("/items/{item_id:int}/image", image),
+    Route("/items/{ref:int}/annotate", annotate, methods=["POST"]),
+    Route("/people/{ref:str}/annotate", annotate, methods=["POST"]),
+]

@@ -1,0 +1,137 @@
+"""People: the filtered list, and one person's page (photos, every value with its sources and conflicts,
+relatives as a graph, the documents and rows that mention them, team notes)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from unsealed.people import get_person, list_people
+from unsealed.search import SearchError, search
+from unsealed.web import graph, notes
+from unsealed.web.guard import Ctx, error_page, page
+from unsealed.web.routes_search import hit_link
+
+PER_PAGE = 50
+MAX_PAGE = 400
+MENTIONS = 15
+
+
+def _int(value: str | None, default: int, lo: int, hi: int) -> int:
+    try:
+        return min(hi, max(lo, int(value or default)))
+    except ValueError:
+        return default
+
+
+@page("viewer")
+def people_page(request: Request, ctx: Ctx) -> Response:
+    q = request.query_params
+    text = q.get("q", "").strip()[:200]
+    detained, minors = q.get("detained") == "1", q.get("minors") == "1"
+    number = _int(q.get("page"), 1, 1, MAX_PAGE)
+    result = list_people(ctx.case, detained=detained, minors=minors, q=text or None, limit=number * PER_PAGE)
+    people = result["people"][(number - 1) * PER_PAGE :]
+    if text:
+        ctx.audit(
+            "search",
+            text,
+            {
+                "people": True,
+                "detained": detained,
+                "minors": minors,
+                "page": number,
+                "total": result["total"],
+            },
+        )
+    params = {"q": text, "detained": "1" if detained else "", "minors": "1" if minors else ""}
+    pages = min(MAX_PAGE, (result["total"] + PER_PAGE - 1) // PER_PAGE)
+    return ctx.page("people.html", result=result, people=people, params=params, number=number, pages=pages)
+
+
+def item_ids(ctx: Ctx, paths: set[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    conn = ctx.case.conn
+    for path in sorted(paths)[:2000]:
+        row = conn.execute("SELECT id FROM items WHERE path = ? ORDER BY id LIMIT 1", (path,)).fetchone()
+        if row:
+            out[path] = row[0]
+    return out
+
+
+def source_link(ids: dict[str, int], src: dict) -> str | None:
+    """The item page at a source cell: the sheet and row highlighted."""
+    item = ids.get(src.get("path"))
+    if item is None:
+        return None
+    if src.get("row") is not None:
+        query = {"row": src["row"]} | ({"sheet": src["sheet"]} if src.get("sheet") else {})
+        return f"/items/{item}?{urlencode(query)}#row-{src['row']}"
+    return f"/items/{item}"
+
+
+def mentions(ctx: Ctx, person: dict) -> tuple[list[dict], str | None]:
+    """Pages and rows whose text holds the person's ID number or name (two searches, merged)."""
+    queries = []
+    if person.get("id_number"):
+        queries.append(person["id_number"])
+    name = (person.get("name") or "").replace('"', " ").strip()
+    if name:
+        queries.append(f'"{name}"')
+    hits, seen, error = [], set(), None
+    for query in queries:
+        try:
+            found = search(ctx.case, query, limit=MENTIONS)
+        except SearchError as exc:
+            error = str(exc)
+            continue
+        for hit in found["hits"]:
+            key = (hit["sha256"], hit.get("page"), hit.get("sheet"), hit.get("row"))
+            if key not in seen:
+                seen.add(key)
+                hit["link"] = hit_link(hit)
+                hit["query"] = query
+                hits.append(hit)
+    return hits, error
+
+
+@page("viewer")
+def person_page(request: Request, ctx: Ctx) -> Response:
+    ref = request.path_params["ref"]
+    person = get_person(ctx.case, ref[:100])
+    if person is None:
+        return error_page(request, 404, "There is no such person in this case.", ctx.user)
+    ctx.audit("view_person", person["id"], {"name": person["name"], "id_number": person["id_number"]})
+    paths = {link["path"] for link in person["photo_links"]} | {r["path"] for r in person["relations"]}
+    for entries in person["values"].values():
+        for entry in entries:
+            paths.update(src["path"] for src in entry["sources"])
+    ids = item_ids(ctx, paths)
+    for entries in person["values"].values():
+        for entry in entries:
+            for src in entry["sources"]:
+                src["link"] = source_link(ids, src)
+    for rel in person["relations"]:
+        rel["link"] = source_link(ids, rel)
+    photos = [{**link, "item": ids.get(link["path"])} for link in person["photo_links"]]
+    found, error = mentions(ctx, person)
+    return ctx.page(
+        "person.html",
+        person=person,
+        photos=photos,
+        graph=graph.layout(person),
+        mentions=found,
+        mention_error=error,
+        notes=notes.annotations(ctx.case.conn, "person", person["id"]),
+        target="person",
+        ref=person["id"],
+    )
+
+
+ROUTES = [
+    Route("/people", people_page),
+    Route("/people/{ref:str}", person_page),
+]
