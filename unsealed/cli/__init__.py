@@ -14,13 +14,14 @@ from unsealed.cli import (
     case_cmds,
     figures_cmds,
     people_cmds,
+    publish_cmds,
     search_cmds,
     synth_cmds,
     verify_cmds,
     web_cmds,
 )
 
-GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds, verify_cmds, web_cmds)
+GROUPS = (case_cmds, search_cmds, people_cmds, figures_cmds, synth_cmds, verify_cmds, publish_cmds, web_cmds)
 
 
 class UserError(Exception):
