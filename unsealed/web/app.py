@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -47,7 +47,17 @@ HEADERS = {
     b"cross-origin-resource-policy": b"same-origin",
     b"permissions-policy": b"camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" '
+    'fill="#23272f"/><path d="M9 8v10a7 7 0 0 0 14 0V8" fill="none" stroke="#e8e6e1" '
+    'stroke-width="3.5"/></svg>'
+)
 log = logging.getLogger("unsealed.web")
+
+
+async def favicon(request: Request) -> Response:
+    """The workbench's own icon (public, like the style sheet; it holds nothing from the case)."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 class SecurityHeaders:
@@ -119,6 +129,7 @@ def create_app(
         *routes_verify.ROUTES,
         *routes_admin.ROUTES,
         *routes_api.ROUTES,
+        Route("/favicon.svg", favicon),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = [Middleware(SecurityHeaders)]
