@@ -157,8 +157,9 @@ def people_build_cost(case_dir: Path) -> dict[str, float]:
 
 # truth.json anomaly kind -> (verify check, finding kinds that count as finding it)
 VERIFY_KINDS = {
-    "invalid_check_digit": ("checksums", {"bad_checksum"}),
-    "id_float_corrupted": ("checksums", {"excel_float"}),
+    # an 18-digit cell ending in zeros with a wrong check character could be either: any invalid ID counts
+    "invalid_check_digit": ("checksums", {"bad_checksum", "excel_float", "bad_birth_date", "bad_format"}),
+    "id_float_corrupted": ("checksums", {"bad_checksum", "excel_float", "bad_birth_date", "bad_format"}),
     "id_fullwidth": ("checksums", {"fullwidth"}),
     "id_15_digit": ("checksums", {"old15"}),
     "gender_contradicts_id": ("gender", {"gender_mismatch"}),

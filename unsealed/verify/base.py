@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 # Report order. Each name is a module under unsealed.verify exposing CHECK.
@@ -125,6 +125,15 @@ def camera_name(meta: dict) -> str:
     if make and model and model.lower().split()[0] == make.lower().split()[0]:
         return model
     return " ".join(x for x in (make, model) if x)
+
+
+@lru_cache(maxsize=65536)
+def id_in_path(path: str) -> str | None:
+    """The ID number a photo's name (or folder) carries, as the people tables link it; None if none."""
+    from unsealed.people.photos import ids_in_path
+
+    ids, _basis = ids_in_path(path)
+    return ids[0].number if ids else None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from stdnum.cn.ric import calc_check_digit
+
 from unsealed.records import idnumber
 from unsealed.verify.base import FAIL, INFO, WARN, Check, Context, Finding, Result, pct, share, status_of
 
@@ -65,11 +67,16 @@ def _cell_findings(ctx: Context, counts: Counter) -> list[Finding]:
             kind = _KIND.get(parsed.status, "bad_format")
             counts[kind] += 1
             written = idnumber.clean(raw)
+            problem = parsed.problem
+            if parsed.status == idnumber.EXCEL_FLOAT and len(written) == 18 and written.isdigit():
+                # 18 digits ending in zeros: Excel's lost digits, or a typing error in the check character
+                check = calc_check_digit(written)
+                problem += f", or its check character is wrong (the first 17 digits give {check})"
             out.append(
                 Finding(
                     kind,
                     WARN,
-                    f"column {header}: {parsed.problem}",
+                    f"column {header}: {problem}",
                     id_number=written if len(written) in (15, 18) else None,
                     values={"column": header, "written": raw, "status": parsed.status},
                     **where,

@@ -18,7 +18,17 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from unsealed.records import dates
-from unsealed.verify.base import WARN, Check, Context, Finding, Result, camera_name, pct, status_of
+from unsealed.verify.base import (
+    WARN,
+    Check,
+    Context,
+    Finding,
+    Result,
+    camera_name,
+    id_in_path,
+    pct,
+    status_of,
+)
 
 EDITORS = (
     "photoshop",
@@ -100,7 +110,7 @@ def run(ctx: Context) -> Result:
     findings: list[Finding] = []
     for item in ctx.images:
         meta, f = item.metadata, facts.get(item.sha256)
-        where = {"path": item.path}
+        where = {"path": item.path, "id_number": id_in_path(item.path)}
         editor = editor_in(meta.get("exif_software"))
         if editor:
             counts["editor"] += 1
@@ -176,9 +186,9 @@ def run(ctx: Context) -> Result:
     images = len(ctx.images)
     summary = (
         f"{len(edited):,} of {images:,} images show editing traces ({pct(len(edited), images)}): "
-        f"{counts['editor']} name an editor, {counts['modified_later']} were written after they were "
-        f"taken, {counts['thumbnail_differs']} of {counts['with_thumbnail']} thumbnails differ, "
-        f"{counts['recompressed']} of {counts['tables_compared']} recompressed; "
+        f"{counts['editor']:,} name an editor, {counts['modified_later']:,} were written after they were "
+        f"taken, {counts['thumbnail_differs']:,} of {counts['with_thumbnail']:,} EXIF thumbnails differ, "
+        f"{counts['recompressed']:,} of {counts['tables_compared']:,} recompressed; "
         f"{counts['undecodable']} could not be decoded"
     )
     figures = {

@@ -20,10 +20,11 @@ import unicodedata
 from collections import Counter
 
 from unsealed.records import dates
-from unsealed.verify.base import INFO, WARN, Check, Context, Finding, Result, status_of
+from unsealed.verify.base import INFO, WARN, Check, Context, Finding, Result, id_in_path, status_of
 
 DOMINANT_SHARE = 0.05
 MAX_YEAR = 2100
+NO_HORIZON = dt.date(MAX_YEAR - 1, 12, 31)  # nothing is dated: nothing can be after the horizon
 _TEXT_DATE = re.compile(
     r"(?<![0-9])((?:19|20)[0-9]{2})\s*(?:年\s*([01]?[0-9])\s*月\s*([0-3]?[0-9])\s*日|"
     r"[-/.]([01]?[0-9])[-/.]([0-3]?[0-9])(?![0-9]))"
@@ -73,9 +74,16 @@ def dominant_horizon(ctx: Context) -> dt.date:
     years = Counter(d.year for d in latest.values())
     total = sum(years.values())
     if not total:
-        return dt.date(MAX_YEAR - 1, 12, 31)
+        return NO_HORIZON
     year = max(y for y, n in years.items() if n / total >= DOMINANT_SHARE)
     return dt.date(year, 12, 31)
+
+
+def horizon_basis(ctx: Context) -> str:
+    """'given', 'dominant', or 'none' when no file carries a date (the horizon is then a far-off day)."""
+    if ctx.given_horizon:
+        return "given"
+    return "none" if ctx.horizon == NO_HORIZON else "dominant"
 
 
 def _text_dates(text: str):
@@ -119,7 +127,9 @@ def _cell_dates(ctx: Context):
 
 def run(ctx: Context) -> Result:
     horizon = ctx.horizon
-    basis = "given" if ctx.given_horizon else "the cache's dominant horizon"
+    basis = {"given": "given", "dominant": "the cache's dominant horizon"}.get(
+        horizon_basis(ctx), "no dated file"
+    )
     findings: list[Finding] = []
     latest: dict[str, tuple] = {}  # source kind -> (date, path, where)
 
@@ -141,6 +151,7 @@ def run(ctx: Context) -> Result:
                 f"{key} {raw} is after the horizon {horizon}"
                 + (f" ({len(entries)} timestamps)" if len(entries) > 1 else ""),
                 path=path,
+                id_number=id_in_path(path),
                 values={"field": key, "value": raw, "horizon": horizon.isoformat()},
             )
         )

@@ -197,8 +197,9 @@ def compute(path: str) -> tuple:
                 with Image.open(io.BytesIO(thumb)) as t:
                     t.load()
                     grey = _grey(t)  # cameras squash the picture into the thumbnail or letterbox it
-                    distance = min(int(main - imagehash.phash(grey)),
-                                   int(main - imagehash.phash(_crop_to(grey, *size))))
+                    distance = min(
+                        int(main - imagehash.phash(grey)), int(main - imagehash.phash(_crop_to(grey, *size)))
+                    )
             except Exception:  # an unreadable thumbnail is no evidence either way
                 distance = None
         return str(main), distance, qsig, quality, None

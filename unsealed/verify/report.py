@@ -21,6 +21,7 @@ from importlib import metadata as importlib_metadata
 
 from unsealed import __version__
 from unsealed.verify.base import CHECKS, FAIL, Check, Context, Finding, Result
+from unsealed.verify.horizon import horizon_basis
 
 REPORT_VERSION = 1
 DIGEST_EXCLUDES = ("digest", "digest_covers", "environment")
@@ -160,7 +161,7 @@ def run_verify(
         "tool_version": __version__,
         "report_version": REPORT_VERSION,
         "checks": {c.id: c.version for c in selected},
-        "horizon": {"date": ctx.horizon.isoformat(), "basis": "given" if given else "dominant"},
+        "horizon": {"date": ctx.horizon.isoformat(), "basis": horizon_basis(ctx)},
         "status": _overall(results),
         "originals": originals(case),
     }
