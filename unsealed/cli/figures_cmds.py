@@ -124,8 +124,9 @@ def _print_stats(stats: dict) -> None:
                                                                     if f.get("unknown") else "")))
         summary = f.get("summary")
         if summary:
-            print(_wrap(", ".join(f"{k.replace('_', ' ')} {_num(v) if not isinstance(v, dict) else v}"
-                                  for k, v in summary.items())))
+            print(_wrap(", ".join(f"{k.replace('_', ' ')} " + (
+                "(" + ", ".join(f"{kk} {_num(vv)}" for kk, vv in v.items()) + ")" if isinstance(v, dict) else _num(v))
+                for k, v in summary.items())))
 
 
 def _where(src: dict) -> str:

@@ -31,7 +31,8 @@ _GENDER = "split by gender (male/female from the ID number's 17th digit, else as
 
 FIGURES: tuple[Figure, ...] = (
     Figure("people", "People", "persons",
-           f"people = {_PERSON}; guards and officials on staff rosters are not counted here (see staff). "
+           f"people = {_PERSON}; guards and officials named on staff rosters are not counted here unless "
+           "also detained or photographed (see staff). "
            + _GENDER, "gender"),
     Figure("staff", "Staff on rosters", "persons",
            "staff = persons named in a roster of police or staff (a table with a badge number or post column)",
@@ -68,7 +69,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("sentences", "Sentence lengths", "persons",
            "detained persons by the prison term (刑期) their sources give most often, read as months "
            "(10年 = 120; 5年6个月 = 66; 一年零六个月 = 18); life (无期) and death sentences are counted "
-           "apart and left out of the mean and median; terms that cannot be read are listed as written",
+           "apart and left out of the mean and median; terms that cannot be read are listed as written; "
+           "detained persons whose sources give no sentence are counted as unknown",
            "sentence"),
     Figure("statuses", "Status", "persons",
            "detained persons by the status (状态, e.g. 在押, 已判) their sources give most often", "status"),

@@ -156,7 +156,7 @@ def _base(pop: Population, fid: str) -> list[Person]:
         return pop._bases[fid]
     ps = pop.persons.values()
     rules = {
-        "people": lambda p: not p.staff,
+        "people": lambda p: not p.staff or p.detained or bool(p.photos),
         "staff": lambda p: p.staff,
         "detained": lambda p: p.detained,
         "photographed": lambda p: bool(p.photos),
