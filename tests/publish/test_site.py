@@ -23,15 +23,6 @@ def _secrets(truth: dict) -> tuple[set[str], set[str]]:
     return ids, addresses
 
 
-@pytest.fixture(scope="module")
-def site(synth_case, tmp_path_factory):
-    case_dir, _ = synth_case
-    out = tmp_path_factory.mktemp("site") / "site"
-    with Case.open(case_dir, readonly=True) as case:
-        result = publish_site(case, out)
-    return out, result
-
-
 def test_summary(site, synth_case):
     out, result = site
     _, truth = synth_case
