@@ -264,3 +264,46 @@ def test_html_escapes_hostile_content_and_loads_nothing():
     assert_self_contained(html)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert 'id="f-x-1"' in html and 'href="#check-x"' in html
+
+
+def test_an_old_15_digit_id_gives_no_century():
+    from unsealed.records import idnumber
+    from unsealed.verify.ages import birth_of
+    from unsealed.verify.base import TableRecord
+
+    parsed = idnumber.parse("653121000516123")
+    assert parsed.status == idnumber.OLD15 and parsed.birth_date == dt.date(1900, 5, 16)
+    born_2000 = TableRecord("t.xlsx", "S", 3, {"birth_date": [("2000年5月16日", "出生日期")]})
+    assert birth_of(parsed, born_2000) == dt.date(2000, 5, 16)
+    other = TableRecord("t.xlsx", "S", 4, {"birth_date": [("2001-05-16", "出生日期")]})
+    assert birth_of(parsed, other) == dt.date(1900, 5, 16)
+    full = idnumber.parse("653121200005161238")
+    assert birth_of(full, born_2000) == full.birth_date
+
+
+@needs_exif
+def test_editing_check_on_real_camera_files(tmp_path):
+    import shutil
+
+    from unsealed.ingest.pipeline import IngestOptions, ingest
+    from unsealed.ocr.options import OcrOptions
+    from unsealed.store.case import Case
+    from unsealed.verify import run_verify
+
+    src = tmp_path / "photos"
+    src.mkdir()
+    for name in (
+        "Canon_40D.jpg",
+        "exif-org/kodak-dc240.jpg",
+        "tests/35-empty.jpg",
+        "exif-org/nikon-e950.jpg",
+    ):
+        shutil.copy(EXIF / name, src / Path(name).name)
+    with Case.open(tmp_path / "case", create=True) as case:
+        ingest(case, [src], IngestOptions(workers=1, index=False, ocr=OcrOptions(mode="never")))
+        report = run_verify(case, checks=["editing"])
+    found = {(f["path"], f["kind"]) for f in report["checks"][0]["findings"]}
+    assert ("Canon_40D.jpg", "editor_software") in found  # EXIF Software: GIMP 2.4.5
+    assert ("35-empty.jpg", "thumbnail_mismatch") in found  # cropped after the camera wrote the thumbnail
+    assert not {k for p, k in found if p in ("kodak-dc240.jpg", "nikon-e950.jpg")}  # camera originals
+    assert report["checks"][0]["figures"]["with_thumbnail"] == 4

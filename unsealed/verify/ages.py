@@ -1,6 +1,7 @@
 """Check 3, age and birth date: the birth-date and age columns against the birth date inside the ID.
 
-A birth-date cell must give the ID's date (a year-month cell its year and month). An age cell
+A birth-date cell must give the ID's date (a year-month cell its year and month; an old 15-digit
+ID has no century, so its two-digit year is compared). An age cell
 is compared at the row's own date (its detention date) and accepted in any of the three ways
 Chinese lists count age: completed years (周岁), the difference of years, or nominal age (虚岁,
 one more). Without a date in the row, the list's date is unknown: the age is accepted when it
@@ -21,9 +22,24 @@ _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 UNDATED_YEARS = 5
 
 
-def _birth_finding(rec, parsed, cell, counts: Counter) -> Finding | None:
-    raw, header = cell
+def birth_of(parsed: idnumber.IdNumber, rec) -> dt.date:
+    """The ID's birth date; for an old 15-digit number (no century in it) the century of the row's
+    birth-date cell when day, month and two-digit year agree, else 19YY."""
     birth = parsed.birth_date
+    if parsed.status == idnumber.OLD15:
+        for raw, _header in rec.cells.get("birth_date", [])[:1]:
+            day = dates.parse_date(raw, serials=True)
+            if (
+                day
+                and day != birth
+                and (day.year % 100, day.month, day.day) == (birth.year % 100, birth.month, birth.day)
+            ):
+                return day
+    return birth
+
+
+def _birth_finding(rec, parsed, birth: dt.date, cell, counts: Counter) -> Finding | None:
+    raw, header = cell
     day = dates.parse_date(raw, serials=True)
     if day is None:
         m = _YEAR_MONTH.match(unicodedata.normalize("NFKC", raw).strip())
@@ -55,13 +71,12 @@ def _accepted(birth: dt.date, day: dt.date) -> set[int]:
     return {dates.age_on(birth, day), years, years + 1}
 
 
-def _age_finding(ctx: Context, rec, parsed, cell, counts: Counter) -> Finding | None:
+def _age_finding(ctx: Context, rec, parsed, birth: dt.date, cell, counts: Counter) -> Finding | None:
     raw, header = cell
     age = dates.parse_age(raw)
     if age is None:
         counts["age_unreadable"] += 1
         return None
-    birth = parsed.birth_date
     row_date = next(
         (
             d
@@ -118,11 +133,12 @@ def run(ctx: Context) -> Result:
         if parsed is None or not parsed.usable:
             counts["no_valid_id"] += 1
             continue
+        birth = birth_of(parsed, rec)
         for cell in birth_cells[:1]:
-            if (f := _birth_finding(rec, parsed, cell, counts)) is not None:
+            if (f := _birth_finding(rec, parsed, birth, cell, counts)) is not None:
                 findings.append(f)
         for cell in age_cells[:1]:
-            if (f := _age_finding(ctx, rec, parsed, cell, counts)) is not None:
+            if (f := _age_finding(ctx, rec, parsed, birth, cell, counts)) is not None:
                 findings.append(f)
     bc, bm, ac, am = (counts[k] for k in ("birth_compared", "birth_mismatch", "age_compared", "age_mismatch"))
     summary = (

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from unsealed.people.photos import IMAGE_KINDS  # noqa: F401  (re-exported for the checks)
+
 # Report order. Each name is a module under unsealed.verify exposing CHECK.
 CHECKS = (
     "checksums",
@@ -32,7 +34,6 @@ CHECKS = (
 PASS, WARN, FAIL = "pass", "warn", "fail"
 INFO = "info"  # a finding worth knowing that is no red flag (a full-width ID, an exact copy)
 SEVERITIES = (FAIL, WARN, INFO)
-IMAGE_KINDS = ("jpeg", "png", "gif", "tiff", "webp", "heic", "bmp", "jp2")
 # A check fails when more than this share of what it looked at is wrong: a genuine cache has a few
 # typing errors, a fabricated one (random check digits, invented genders) gets many more.
 FAIL_SHARE = 0.05

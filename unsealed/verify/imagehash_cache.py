@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
-VERSION = 1
+VERSION = 2  # 2: thumbnails compared as stored or centre-cropped, whichever is closer
 PARALLEL_FROM = 400  # blobs to hash; below this two processes cost more than they save
 BATCH = 500
 MAX_THUMBNAIL = 1 << 20
