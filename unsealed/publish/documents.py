@@ -70,8 +70,7 @@ def _names_in(text: str, keys: frozenset[str]) -> bool:
     if not keys:
         return False
     lengths = sorted({len(k) for k in keys})
-    folded = names.key(text) if len(text) < 200 else text
-    for run in _HAN_RUN.findall(folded.replace("·", "")):
+    for run in _HAN_RUN.findall(text.replace("·", "")):
         for n in lengths:
             if n > len(run):
                 break

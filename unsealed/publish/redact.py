@@ -122,6 +122,8 @@ def mask_ids(text: str) -> str:
 
     def repl(m: re.Match) -> str:
         raw = m.group(0)
+        if len(raw) < 15:
+            return raw
         digits_at = [i for i, c in enumerate(raw) if c not in _SEPS]
         if len(digits_at) < 15:
             return raw
@@ -198,6 +200,7 @@ class Redactor:
     fields: frozenset[str] = DEFAULT
     addresses: AddressBook = field(default_factory=AddressBook)
     withheld_names: frozenset[str] = frozenset()  # name keys of people not published (e.g. --detained-only)
+    _memo: dict[str, str] = field(default_factory=dict, repr=False)  # paths repeat across thousands of people
 
     def on(self, name: str) -> bool:
         return name in self.fields
@@ -206,7 +209,16 @@ class Redactor:
         """Free text as it may be shown: IDs masked, phones and addresses removed, withheld names hidden."""
         if value is None:
             return ""
-        text = unicodedata.normalize("NFC", str(value))
+        key = str(value)
+        done = self._memo.get(key)
+        if done is None:
+            done = self._text(key)
+            if len(key) < 500 and len(self._memo) < 500_000:
+                self._memo[key] = done
+        return done
+
+    def _text(self, value: str) -> str:
+        text = unicodedata.normalize("NFC", value)
         if not text:
             return text
         if "id_number" in self.fields:
