@@ -22,6 +22,7 @@ COUNTS = ("people", "detained", "photographed", "photographed_and_detained", "ph
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     from unsealed.ingest.pipeline import IngestOptions, ingest
+    from unsealed.ocr.options import OcrOptions
     from unsealed.people import schema
     from unsealed.store.case import Case
     from unsealed.synth import synthesize
@@ -30,7 +31,8 @@ def built(tmp_path_factory):
     synthesize(work / "s", people=300, seed=3)
     truth = json.loads((work / "s" / "truth.json").read_text(encoding="utf-8"))
     case = Case.open(work / "case", create=True)
-    ingest(case, [work / "s" / "cache"], IngestOptions(workers=2, index=False))
+    # no OCR or search index: the figures read neither, and OCR of the scans is most of the ingest time
+    ingest(case, [work / "s" / "cache"], IngestOptions(workers=2, index=False, ocr=OcrOptions(mode="never")))
     if not schema.is_current(case.conn):
         from unsealed.people import build_people
 
