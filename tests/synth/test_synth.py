@@ -19,6 +19,7 @@ from stdnum.cn import ric
 from striprtf.striprtf import rtf_to_text
 
 from unsealed.synth import photos, synthesize
+from unsealed.synth.run import plan_tables
 
 from .readers import all_photos, parse_date, photo_name, read_logical, sheet_rows
 
@@ -177,12 +178,70 @@ def test_planted_table_anomalies_are_in_the_files(gen):
         if a["kind"] == "age_contradicts_id" and isinstance(value, float | str):
             value = int(value)
         if a["kind"] == "id_float_corrupted" and t["format"] != "csv":
-            assert isinstance(value, float) and f"{value:.0f}"[:15] == a["id_number"][:15]
+            assert isinstance(value, float) and value == float(a["id_number"])  # the nearest double
         assert value == a["value"], a
         kinds[a["kind"]] += 1
     for kind in ("invalid_check_digit", "id_float_corrupted", "gender_contradicts_id",
                  "birth_date_contradicts_id", "age_contradicts_id", "id_fullwidth", "id_15_digit"):
         assert kinds[kind] >= 1, kind
+
+
+def test_old_15_digit_ids_only_for_people_born_before_1990(gen):
+    _, truth, _ = gen
+    by_id = {p["id_number"]: p for p in truth["persons"]}
+    planted = [a for a in truth["anomalies"] if a["kind"] == "id_15_digit"]
+    assert planted
+    for a in planted:
+        value, birth = a["value"], dt.date.fromisoformat(by_id[a["id_number"]]["birth_date"])
+        assert len(value) == 15 and value.isdigit() and value[:6] == a["id_number"][:6]
+        # the old form has no century: YYMMDD is read as 19YY, and it was replaced in 1999
+        assert 1900 <= birth.year < 1990, (value, birth)
+        assert dt.datetime.strptime("19" + value[6:12], "%Y%m%d").date() == birth, (value, birth)
+
+
+def test_every_detention_date_is_derivable_from_the_files(gen):
+    """Each detainee has a detainee-list row with a date column and an uncorrupted ID giving the true date."""
+    result, truth, _ = gen
+    cells_at = {(t["path"], s["name"], n): (t, cells) for t, s, n, cells in _table_cells(result.cache, truth)}
+    id_planted = {(a["path"], a["sheet"], a["row"]) for a in truth["anomalies"] if a["kind"] in ID_KINDS}
+    minors = 0
+    detained = [p for p in truth["persons"] if p["detained"]]
+    for p in detained:
+        dates = set()
+        for a in p["appears_in"]:
+            where = (a["path"], a["sheet"], a["row"])
+            if a["table"] != "detainees" or where in id_planted:
+                continue
+            t, cells = cells_at[where]
+            assert cells["id"].removeprefix("'") == p["id_number"], where
+            if "date" in cells:
+                dates.add(parse_date(cells["date"], t["date_format"]))
+        assert dates == {dt.date.fromisoformat(p["detention_date"])}, (p["id_number"], dates)
+        minors += age(ric.get_birth_date(p["id_number"]), dates.pop()) < 18
+    assert minors == truth["figures"]["minors_at_detention"] >= 1
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_planned_tables_at_scale_date_every_detainee_and_keep_15_digit_ids_old(seed):
+    """In memory at 3,000 people (nothing written): the same two rules over many more rows."""
+    persons, _, planned, anomalies = plan_tables(seed, 3000)
+    by_id = {p.id_number: p for p in persons}
+    old = [a for a in anomalies.items if a["kind"] == "id_15_digit"]
+    assert len(old) == 6
+    for a in old:
+        birth = by_id[a["id_number"]].birth_date
+        assert birth.year < 1990 and a["value"] == a["id_number"][:6] + f"{birth:%y%m%d}" + a["id_number"][14:17]
+    id_planted = {(a["path"], a["sheet"], a["row"]) for a in anomalies.items if a["kind"] in ID_KINDS}
+    dated: dict[int, set] = {}
+    for f in planned:
+        for s in f.sheets:
+            if f.kind != "detainees" or "date" not in s.keys:
+                continue
+            for i, row in enumerate(s.rows):
+                if (f.path, s.name, s.row_number(i)) not in id_planted:
+                    dated.setdefault(s.refs[i][0][1], set()).add(parse_date(row[s.keys.index("date")],
+                                                                            f.date_format))
+    assert {p.key: {p.detention_date} for p in persons if p.detained} == dated
 
 
 def test_appears_in_rows_name_the_person(gen):

@@ -12,10 +12,11 @@ from . import broken, docplan, dossiers, photos, tableplant, tables
 from .anomalies import Anomalies
 from .detention import choose_detained, choose_photographed, describe_detentions
 from .output import CacheWriter
-from .people import assign_ids, build_population, build_staff, link_relatives
+from .people import Person, StaffMember, assign_ids, build_population, build_staff, link_relatives
 from .places import COUNTIES, facilities
 from .rand import rng_for
 from .sheets import table_bytes
+from .tables import TableFile
 from .truth import build, write
 
 MIN_PEOPLE = 10
@@ -38,6 +39,27 @@ class SynthResult:
         return self.files + self.archive_members
 
 
+def plan_tables(seed: int, people: int) -> tuple[list[Person], list[StaffMember], list[TableFile], Anomalies]:
+    """The persons, the staff and every spreadsheet planned in memory, table anomalies planted (nothing written)."""
+    persons = build_population(rng_for(seed, "people"), people)
+    choose_detained(rng_for(seed, "detention"), persons)
+    link_relatives(persons)
+    taken: set[str] = set()
+    assign_ids(rng_for(seed, "ids"), persons, taken)
+    describe_detentions(rng_for(seed, "detention", "details"), persons)
+    choose_photographed(rng_for(seed, "photographed"), persons)
+    facility_names = [f.name for c in COUNTIES for f in facilities(c)]
+    staff = build_staff(rng_for(seed, "staff"), max(8, people // 100), facility_names, taken)
+    authors = [s.name for s in staff] + ["Administrator", "微软用户"]
+
+    anomalies = Anomalies()
+    planned = (tables.detainee_lists(seed, persons, authors) + tables.relatives_lists(seed, persons, authors)
+               + tables.religion_lists(seed, persons, authors) + tables.staff_rosters(seed, staff))
+    tableplant.plant(seed, planned, persons, anomalies)
+    tableplant.record_appearances(planned, persons, staff)
+    return persons, staff, planned, anomalies
+
+
 def synthesize(out_dir: Path, people: int = 500, seed: int = 1,
                progress: Callable[[int, int], None] | None = None) -> SynthResult:
     """Write ``out_dir/cache/`` and ``out_dir/truth.json`` for ``people`` invented persons.
@@ -55,22 +77,7 @@ def synthesize(out_dir: Path, people: int = 500, seed: int = 1,
         raise FileExistsError(f"{cache} already holds files; choose another --out or remove it first")
     started = time.perf_counter()
 
-    persons = build_population(rng_for(seed, "people"), people)
-    choose_detained(rng_for(seed, "detention"), persons)
-    link_relatives(persons)
-    taken: set[str] = set()
-    assign_ids(rng_for(seed, "ids"), persons, taken)
-    describe_detentions(rng_for(seed, "detention", "details"), persons)
-    choose_photographed(rng_for(seed, "photographed"), persons)
-    facility_names = [f.name for c in COUNTIES for f in facilities(c)]
-    staff = build_staff(rng_for(seed, "staff"), max(8, people // 100), facility_names, taken)
-    authors = [s.name for s in staff] + ["Administrator", "微软用户"]
-
-    anomalies = Anomalies()
-    planned = (tables.detainee_lists(seed, persons, authors) + tables.relatives_lists(seed, persons, authors)
-               + tables.religion_lists(seed, persons, authors) + tables.staff_rosters(seed, staff))
-    tableplant.plant(seed, planned, persons, anomalies)
-    tableplant.record_appearances(planned, persons, staff)
+    persons, staff, planned, anomalies = plan_tables(seed, people)
     photo_jobs = photos.plan(seed, persons, anomalies)
     dossier_jobs = dossiers.plan(seed, persons)
     doc_jobs = docplan.plan(seed, people, staff, anomalies)

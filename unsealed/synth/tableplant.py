@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from . import idnumbers
@@ -10,6 +11,9 @@ from .anomalies import Anomalies
 from .people import Person, StaffMember
 from .rand import rng_for, scaled
 from .tables import Sheet, TableFile, render_date
+
+ID_KINDS = ("invalid_check_digit", "id_float_corrupted", "id_fullwidth", "id_15_digit")  # corrupt the ID cell
+OLD_15_BORN_BEFORE = 1990
 
 
 def _json_value(value: Any) -> Any:
@@ -30,19 +34,33 @@ def plant(seed: int, files: list[TableFile], persons: list[Person], anomalies: A
         (f, s, i) for f in files if f.kind == "detainees" for s in f.sheets for i in range(len(s.rows))
     ]
     used: set[tuple[str, str | None, int]] = set()
+    dated = Counter(s.refs[i][0][1] for f, s, i in slots if "date" in s.keys)  # clean rows giving the date
     warn, info = scaled(len(persons), 300, 2), scaled(len(persons), 500, 1)
     plan = [("invalid_check_digit", warn), ("id_float_corrupted", warn), ("gender_contradicts_id", warn),
             ("birth_date_contradicts_id", warn), ("age_contradicts_id", warn), ("id_fullwidth", info),
             ("id_15_digit", info)]
     for kind, count in plan:
-        eligible = [(f, s, i) for f, s, i in slots if (f.path, s.name, i) not in used and _fits(kind, s, persons, i)]
-        for f, s, i in rng.sample(eligible, min(count, len(eligible))):
+        eligible = [(f, s, i) for f, s, i in slots if (f.path, s.name, i) not in used]
+        done = 0
+        for f, s, i in rng.sample(eligible, len(eligible)):
+            if done == count:
+                break
+            if not _fits(kind, s, persons, i, dated):  # checked here: a pick may use up a person's dated rows
+                continue
             used.add((f.path, s.name, i))
+            if kind in ID_KINDS and "date" in s.keys:
+                dated[s.refs[i][0][1]] -= 1
             _apply(rng, kind, f, s, i, persons[s.refs[i][0][1]], anomalies)
+            done += 1
 
 
-def _fits(kind: str, s: Sheet, persons: list[Person], i: int) -> bool:
+def _fits(kind: str, s: Sheet, persons: list[Person], i: int, dated: Counter[int]) -> bool:
     p = persons[s.refs[i][0][1]]
+    if kind in ID_KINDS and "date" in s.keys and dated[p.key] < 2:
+        return False  # keep one row that links this person (by a clean ID) to the detention date
+    if kind == "id_15_digit":
+        # 15-digit numbers were replaced in 1999 and carry YYMMDD, read as 19YY: only older people hold one
+        return p.birth_date.year < OLD_15_BORN_BEFORE
     if kind == "id_float_corrupted":
         return p.id_number.isdigit()
     if kind == "birth_date_contradicts_id":

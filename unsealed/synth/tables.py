@@ -189,8 +189,13 @@ def detainee_lists(seed: int, persons: list[Person], authors: list[str]) -> list
                     f.sheets.append(sheet)
                 _extra_sheet(rng, f)
                 files.append(f)
-    files += _summaries(rng, persons, authors)
+    files += _summaries(rng, persons, authors, _dated(files))
     return files
+
+
+def _dated(files: list[TableFile]) -> set[int]:
+    """Keys of the persons named in a row of a sheet with a detention-date column."""
+    return {who for f in files for s in f.sheets if "date" in s.keys for refs in s.refs for _, who in refs}
 
 
 def _sheet_name(rng: random.Random, f: TableFile, last: dt.date) -> str:
@@ -211,10 +216,13 @@ def _extra_sheet(rng: random.Random, f: TableFile) -> None:
         f.sheets.append(Sheet("说明", ["说明：本表信息以公民身份号码为准，如有出入请及时核对。"], [], []))
 
 
-def _summaries(rng: random.Random, persons: list[Person], authors: list[str]) -> list[TableFile]:
+def _summaries(rng: random.Random, persons: list[Person], authors: list[str], dated: set[int]) -> list[TableFile]:
+    """County summaries (always with a date column): a quarter of the detainees, plus every detainee whose
+    facility lists give no detention date, so each detainee's date is written somewhere."""
     files = []
     for county in COUNTIES:
-        chosen = [p for p in persons if p.detained and p.county == county and rng.random() < 0.25]
+        chosen = [p for p in persons
+                  if p.detained and p.county == county and (rng.random() < 0.25 or p.key not in dated)]
         for n, chunk in enumerate(_chunks(rng, chosen, 150, 300), 1):
             when = dt.datetime(2018, 8, rng.randint(21, 31), rng.randint(9, 18), rng.randint(0, 59))
             f = _new_file(rng, f"表格/{county.name}/汇总/{county.name}2018年收押人员汇总表_{n}", "detainees", when,
