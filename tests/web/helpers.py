@@ -7,8 +7,8 @@ from pathlib import Path
 
 PASSWORDS = {"alice": "alice-password-1", "ed": "editor-password-2", "vic": "viewer-password-3"}
 ROLES = {"alice": "admin", "ed": "editor", "vic": "viewer"}
-ID_A = "653121199001011229"  # valid check digits (GB 11643)
-ID_B = "653121198502023314"
+ID_A = "653121199001011222"  # valid check digits (GB 11643)
+ID_B = "653121198502023315"
 # Markers a hostile file would set or fetch if its script ever ran.
 HOSTILE_HTML = (
     "<html><head><title>evil</title></head><body><p>收押 hostile page</p>"
@@ -20,6 +20,11 @@ HOSTILE_SVG = (
     'width="10" height="10"><script>window.__pwned=4;alert(4)</script><text x="1" y="9">收押</text></svg>'
 )
 
+HOSTILE_TEXT = (
+    '收押 <script>window.__pwned=5;alert(5)</script><img src=x onerror="window.__pwned=6;alert(6)">'
+)
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=7;alert(7)">.txt'  # a file name is cache content too
+
 
 def write_sources(src: Path) -> Path:
     """A few files: a person list, a photo named by ID number, a notice, a hostile HTML page and SVG."""
@@ -28,6 +33,8 @@ def write_sources(src: Path) -> Path:
     src.mkdir(parents=True, exist_ok=True)
     (src / "evil.html").write_text(HOSTILE_HTML, encoding="utf-8")
     (src / "evil.svg").write_text(HOSTILE_SVG, encoding="utf-8")
+    (src / "evil.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    (src / HOSTILE_NAME).write_text("收押 a hostile file name", encoding="utf-8")
     (src / "名单.csv").write_text(
         "姓名,性别,身份证号,出生日期,住址,收押日期\n"
         f"阿依古丽·吐尔逊,女,{ID_A},1990-01-01,疏附县,2018-03-02\n"

@@ -10,7 +10,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
-from tests.web.helpers import HOSTILE_HTML, ID_A, PASSWORDS, csrf_of, login, make_case
+from tests.web.helpers import HOSTILE_HTML, HOSTILE_NAME, ID_A, PASSWORDS, csrf_of, login, make_case
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +277,8 @@ def test_pages_escape_cache_content_and_carry_a_strict_policy(app, case_dir):
     for url in (
         f"/items/{ids['evil.html']}",
         f"/items/{ids['evil.svg']}",
+        f"/items/{ids['evil.txt']}",
+        f"/items/{ids[HOSTILE_NAME]}",
         "/search?q=hostile",
         "/search?q=收押",
     ):
@@ -294,8 +296,10 @@ def test_pages_escape_cache_content_and_carry_a_strict_policy(app, case_dir):
             assert rule in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["cache-control"] == "no-store"
-    page = c.get(f"/items/{ids['evil.html']}").text
-    assert "&lt;script&gt;" in page or "收押 hostile page" in page
+        assert "<script>window" not in r.text and "<img src=x" not in r.text
+    page = c.get(f"/items/{ids['evil.txt']}").text
+    assert "&lt;script&gt;window.__pwned=5" in page  # shown, as text
+    assert "&lt;img src=x onerror=" in c.get("/search?q=收押").text
 
 
 def test_search_page_with_chinese_facets_and_paging(app, case_dir):

@@ -27,6 +27,13 @@ def register(sub) -> None:
     )
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--open", action="store_true", help="open the login page in a browser")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes (default 1; one per core serves a team fastest)",
+    )
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("user", help="the team: add users, issue API tokens, list them")
@@ -97,7 +104,9 @@ def cmd_serve(args) -> int:
             "through an https reverse proxy so passwords and cookies are encrypted.",
             file=sys.stderr,
         )
-    serve(root, host=args.host, port=args.port, open_browser=args.open)
+    if args.workers < 1:
+        raise UserError("--workers must be 1 or more")
+    serve(root, host=args.host, port=args.port, open_browser=args.open, workers=args.workers)
     return 0
 
 

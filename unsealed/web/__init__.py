@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import secrets
+import socket
 import sys
 import threading
 import time
@@ -15,6 +17,8 @@ import webbrowser
 from pathlib import Path
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+ENV_CASE = "UNSEALED_WEB_CASE"
+ENV_HOSTS = "UNSEALED_WEB_HOSTS"
 
 
 def create_app(case_dir: Path | str, **kw):
@@ -67,37 +71,56 @@ def serve(
     port: int = 8000,
     open_browser: bool = False,
     log_level: str = "warning",
+    workers: int = 1,
 ) -> None:
-    """Run the workbench until interrupted (Ctrl-C). Opens the login page in a browser if asked."""
+    """Run the workbench until interrupted (Ctrl-C). Opens the login page in a browser if asked.
+
+    ``workers`` > 1 runs that many server processes (all state is in the case's catalog, so they
+    share sessions and the audit log); one per core serves a team fastest.
+    """
     import uvicorn
 
-    allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) else None
-    app = create_app(case_dir, allowed_hosts=allowed)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        server_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-    )
-    server = uvicorn.Server(config)
+    from unsealed.web.db import CaseStore
+
+    CaseStore(case_dir, readers=1).close()  # a case that cannot be served fails here, with its reason
+    allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) else []
+    os.environ[ENV_CASE] = str(Path(case_dir).resolve())
+    os.environ[ENV_HOSTS] = ",".join(allowed)
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": False,
+        "server_header": False,
+        "proxy_headers": False,
+        "timeout_graceful_shutdown": 5,
+    }
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/login"
     if open_browser:
-
-        def when_up() -> None:
-            for _ in range(200):
-                if server.started:
-                    webbrowser.open(url)
-                    return
-                time.sleep(0.05)
-
-        threading.Thread(target=when_up, daemon=True).start()
+        threading.Thread(target=_open_when_up, args=(shown, port, url), daemon=True).start()
     print(f"unsealed workbench for {Path(case_dir)} on {url} (Ctrl-C stops it)", file=sys.stderr)
-    server.run()
+    if workers > 1:
+        uvicorn.run("unsealed.web:app_from_environment", factory=True, workers=workers, **options)
+    else:
+        uvicorn.Server(uvicorn.Config(app_from_environment(), **options)).run()
+
+
+def app_from_environment():
+    """The app for the case named by ``$UNSEALED_WEB_CASE`` (how :func:`serve` starts its workers)."""
+    hosts = [h for h in os.environ.get(ENV_HOSTS, "").split(",") if h]
+    return create_app(os.environ[ENV_CASE], allowed_hosts=hosts or None)
+
+
+def _open_when_up(host: str, port: int, url: str) -> None:
+    for _ in range(600):
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            time.sleep(0.1)
+            continue
+        webbrowser.open(url)
+        return
 
 
 __all__ = ["create_app", "demo_login", "serve"]

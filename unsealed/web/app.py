@@ -7,6 +7,7 @@ and images; no plugins; no framing), ``nosniff`` and ``no-referrer``; pages are 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -61,7 +62,8 @@ async def favicon(request: Request) -> Response:
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response (a route may set a stricter CSP of its own)."""
+    """Adds the security headers to every response (a route may set a stricter CSP of its own), and
+    ``Server-Timing: app;dur=MS``, the time the server took to start answering (``bench/web.py`` reads it)."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -71,6 +73,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = scope.get("path", "").startswith("/static/")
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -81,6 +84,9 @@ class SecurityHeaders:
                     headers.append((b"content-security-policy", CSP.encode()))
                 if b"cache-control" not in names:
                     headers.append((b"cache-control", b"private, max-age=3600" if static else b"no-store"))
+                headers.append(
+                    (b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode())
+                )
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -19,6 +19,7 @@ from unsealed.cli.output import human_bytes
 
 TEMPLATES = Path(__file__).with_name("templates")
 _MARK = re.compile(r"(</?mark>)")
+MAX_HIGHLIGHT = 200_000  # characters of a page searched for matches to mark
 
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True
@@ -42,6 +43,21 @@ def snippet(text: str | None) -> Markup:
     return Markup("".join(out))
 
 
+def highlight(text: str | None, terms: list | None) -> Markup:
+    """Page text escaped, with every match of the search ``terms`` marked (the index's own folding)."""
+    text = text or ""
+    if not terms:
+        return Markup(escape(text))
+    from unsealed.search.snippets import find
+
+    out, at = [], 0
+    for start, end in find(text[:MAX_HIGHLIGHT], terms):
+        out.append(str(escape(text[at:start])) + "<mark>" + str(escape(text[start:end])) + "</mark>")
+        at = end
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
+
+
 def query_string(params: dict, **changes) -> str:
     """``?a=1&b=2`` from ``params`` with ``changes`` applied (None drops a key)."""
     merged = {**params, **changes}
@@ -56,7 +72,11 @@ def number(value) -> str:
 
 
 _env.filters.update(
-    snippet=snippet, bytes=human_bytes, number=number, urlquote=lambda s: quote(str(s), safe="")
+    snippet=snippet,
+    highlight=highlight,
+    bytes=human_bytes,
+    number=number,
+    urlquote=lambda s: quote(str(s), safe=""),
 )
 _env.globals.update(query_string=query_string)
 

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from unsealed.search import SearchError
+from unsealed.search.query import parse, positive_terms
 from unsealed.store.inspect import show
 from unsealed.web import audit, notes
 from unsealed.web.guard import Ctx, error_page, page
@@ -164,6 +166,12 @@ def item_page(request: Request, ctx: Ctx) -> Response:
         sheet = q.get("sheet") if q.get("sheet") in names else names[0]
         grid = _grid(ctx, item["sha256"], sheet, _int(q.get("row")), _int(q.get("from")))
     shown_pages = item.get("pages", [])[:MAX_PAGES]
+    terms = None
+    if q.get("q"):
+        try:
+            terms = positive_terms(parse(q["q"][:2000]))
+        except SearchError:
+            terms = None
     meta = item.get("metadata") or {}
     exif = {k: v for k, v in meta.items() if k.startswith("exif_") or k in ("width", "height")}
     others = {k: v for k, v in meta.items() if k not in exif}
@@ -188,6 +196,7 @@ def item_page(request: Request, ctx: Ctx) -> Response:
         notes=notes.annotations(ctx.case.conn, "item", item_id),
         target="item",
         ref=item_id,
+        terms=terms,
     )
 
 

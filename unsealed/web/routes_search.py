@@ -31,14 +31,17 @@ def search_params(request: Request) -> dict:
     return {k: q.get(k, "").strip()[:2000] for k in keys if q.get(k, "").strip()}
 
 
-def hit_link(hit: dict) -> str:
-    """The item page at the hit: its page, or its row highlighted in the grid."""
+def hit_link(hit: dict, q: str | None = None) -> str:
+    """The item page at the hit: its page (matches of ``q`` marked), or its row highlighted in the grid."""
     url = f"/items/{hit['id']}"
+    query = {"q": q} if q else {}
     if hit.get("sheet") is not None and hit.get("row") is not None:
-        return f"{url}?{urlencode({'sheet': hit['sheet'], 'row': hit['row']})}#row-{hit['row']}"
-    if hit.get("page"):
-        return f"{url}#page-{hit['page']}"
-    return url
+        query |= {"sheet": hit["sheet"], "row": hit["row"]}
+        return f"{url}?{urlencode(query)}#row-{hit['row']}"
+    suffix = f"?{urlencode(query)}" if query else ""
+    if hit.get("page") and hit["page"] > 1:
+        return f"{url}{suffix}#page-{hit['page']}"
+    return url + suffix
 
 
 @page("viewer")
@@ -74,7 +77,7 @@ def search_page(request: Request, ctx: Ctx) -> Response:
     if result:
         pages = min(MAX_PAGE, (result["total"] + PER_PAGE - 1) // PER_PAGE)
         for hit in result["hits"]:
-            hit["link"] = hit_link(hit)
+            hit["link"] = hit_link(hit, params["q"])
     return ctx.page(
         "search.html",
         params=params,
