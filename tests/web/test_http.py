@@ -314,3 +314,43 @@ def test_search_page_with_chinese_facets_and_paging(app, case_dir):
     bad = c.get('/search?q="unclosed&from=2018-13-45')
     assert bad.status_code == 200 and 'class="error"' in bad.text
     assert ("vic", "收押") in [(u, t) for u, _a, t, _ip in audit_rows(case_dir, "search")]
+
+
+def test_editors_tag_and_everyone_finds_tagged_things(app, case_dir):
+    ids = items(case_dir)
+    c = client(app, ip="10.0.0.14")
+    login(c, "ed")
+    token = csrf_of(c.get(f"/items/{ids['notice.txt']}").text)
+    url = f"/items/{ids['notice.txt']}/annotate"
+    assert c.post(url, data={"action": "tag", "tag": "  key   evidence ", "csrf": token}).status_code == 303
+    assert c.post(url, data={"action": "note", "text": "   ", "csrf": token}).status_code == 400
+    assert c.post(url, data={"action": "delete-everything", "csrf": token}).status_code == 400
+    assert (
+        c.post(
+            "/people/p0000000000/annotate", data={"action": "note", "text": "x", "csrf": token}
+        ).status_code
+        == 404
+    )
+    viewer = client(app, ip="10.0.0.15")
+    login(viewer, "vic")
+    listing = viewer.get("/tags?tag=key evidence")
+    assert listing.status_code == 200 and "notice.txt" in listing.text and "ed" in listing.text
+    assert "key evidence" in viewer.get("/tags").text
+    assert c.post(url, data={"action": "untag", "tag": "key evidence", "csrf": token}).status_code == 303
+    assert "notice.txt" not in viewer.get("/tags?tag=key evidence").text
+    assert {row[1] for row in audit_rows(case_dir, "tag")} == {"tag"}
+
+
+def test_demo_login_makes_a_working_admin_and_resets_it(app, case_dir):
+    from unsealed.web import demo_login
+
+    user, password = demo_login(case_dir)
+    assert user == "demo" and len(password) >= 12
+    c = client(app, ip="10.0.0.16")
+    assert login(c, user, password).status_code == 303
+    assert c.get("/admin/audit").status_code == 200  # an admin
+    user2, password2 = demo_login(case_dir)
+    assert password2 != password
+    assert c.get("/search").status_code == 303  # the reset ended the old session
+    assert login(client(app, ip="10.0.0.16"), user, password).status_code == 401
+    assert login(client(app, ip="10.0.0.16"), user2, password2).status_code == 303

@@ -14,13 +14,13 @@ import json
 import re
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from unsealed.search import SearchError
 from unsealed.search.query import parse, positive_terms
 from unsealed.store.inspect import show
-from unsealed.web import audit, notes
+from unsealed.web import notes
 from unsealed.web.guard import Ctx, error_page, page
 
 INLINE_IMAGES = {
@@ -40,7 +40,7 @@ SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _item_row(ctx: Ctx, item_id: int):
+def item_row(ctx: Ctx, item_id: int):
     return ctx.case.conn.execute(
         "SELECT i.id, i.path, i.sha256, b.kind FROM items i LEFT JOIN blobs b ON b.sha256 = i.sha256"
         " WHERE i.id = ?",
@@ -132,7 +132,7 @@ def _ids_for_paths(ctx: Ctx, paths: list[str]) -> dict[str, int]:
 def _persons(ctx: Ctx, item_id: int) -> list[dict]:
     """Persons this item (a photo) is linked to by the people tables."""
     conn = ctx.case.conn
-    if not _has_people(ctx):
+    if not has_people(ctx):
         return []
     return [
         {"id": r[0], "name": r[1], "id_number": r[2], "basis": r[3]}
@@ -200,8 +200,14 @@ def item_page(request: Request, ctx: Ctx) -> Response:
     )
 
 
+def has_people(ctx: Ctx) -> bool:
+    """Whether the people tables have been built in this case."""
+    sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name='persons'"
+    return ctx.case.conn.execute(sql).fetchone() is not None
+
+
 def _blob(ctx: Ctx, request: Request):
-    row = _item_row(ctx, request.path_params["item_id"])
+    row = item_row(ctx, request.path_params["item_id"])
     if row is None or not row[2] or not _SHA.match(row[2]):
         return None, None
     path = ctx.case.blobs.path(row[2])
@@ -263,50 +269,8 @@ def _preview(path) -> bytes:
     return out.getvalue()
 
 
-@page("editor")
-def annotate(request: Request, ctx: Ctx) -> Response:
-    """Add a note or a tag (or remove a tag) on an item or a person; editors and admins only."""
-    ref = str(request.path_params["ref"])
-    if request.url.path.startswith("/items/"):
-        kind, back = "item", f"/items/{ref}"
-        exists = _item_row(ctx, int(ref)) is not None
-    else:
-        from unsealed.people.query import find_person_id
-
-        kind, back = "person", f"/people/{ref}"
-        exists = _has_people(ctx) and find_person_id(ctx.case.conn, ref) == ref
-    if not exists:
-        return error_page(request, 404, f"There is no {kind} {ref} in this case.", ctx.user)
-    what = ctx.form.get("action")
-    if what not in ("note", "tag", "untag"):
-        return error_page(request, 400, "Unknown action: choose note, tag or untag.", ctx.user)
-    try:
-        with ctx.store.writer() as conn:
-            if what == "note":
-                notes.add_note(conn, kind, ref, ctx.user.name, ctx.form.get("text", ""))
-                detail = {"text": ctx.form.get("text", "")[:200]}
-            elif what == "tag":
-                detail = {"tag": notes.add_tag(conn, kind, ref, ctx.user.name, ctx.form.get("tag", ""))}
-            else:
-                notes.remove_tag(conn, kind, ref, ctx.form.get("tag", ""))
-                detail = {"tag": ctx.form.get("tag", "")}
-            audit.record(conn, ctx.user.name, what, f"{kind}:{ref}", detail, ctx.ip)
-    except notes.NoteError as exc:
-        return error_page(request, 400, str(exc), ctx.user)
-    return RedirectResponse(back + "#notes", status_code=303)
-
-
-def _has_people(ctx: Ctx) -> bool:
-    return (
-        ctx.case.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='persons'").fetchone()
-        is not None
-    )
-
-
 ROUTES = [
     Route("/items/{item_id:int}", item_page),
     Route("/items/{item_id:int}/download", download),
     Route("/items/{item_id:int}/image", image),
-    Route("/items/{ref:int}/annotate", annotate, methods=["POST"]),
-    Route("/people/{ref:str}/annotate", annotate, methods=["POST"]),
 ]
