@@ -30,8 +30,8 @@ def _complete(case_dir: Path) -> bool:
 
     try:
         with Case.open(case_dir, readonly=True) as case:
-            last = case.conn.execute("SELECT finished FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-            return bool(last and last[0]) and exists(case.conn)
+            done = case.conn.execute("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL").fetchone()[0]
+            return bool(done) and exists(case.conn)
     except (CaseError, Exception):  # noqa: BLE001 - any unreadable case counts as incomplete
         return False
 

@@ -1,10 +1,11 @@
 """The site's people search index: one small JavaScript file that assigns a global.
 
-Why not a static-search package: Pagefind (the best kept one, on PyPI) loads its index and a
-WebAssembly module with fetch(), which browsers refuse for file:// pages, so a site on a USB stick
-would have no search; it also splits text into words, which suits neither Chinese names (no
-spaces) nor ID-number prefixes. Lunr/MiniSearch-style indexes are JSON fetched the same way or
-several times larger than the data. A person search needs only substring and prefix matching over
+Why not a static-search package: Pagefind 1.5 (the best kept one, on PyPI as ``pagefind[bin]``)
+was tried on a published site: it builds offline and finds Chinese names over HTTP, but from
+file:// Chromium refuses its dynamic import() of pagefind.js ("Failed to resolve module specifier
+... import() is called from a CORS-cross-origin script"), so a site opened from a USB stick would
+have no search. Lunr/MiniSearch-style indexes are JSON fetched the same way, or several times
+larger than the data. A person search needs only substring and prefix matching over
 three short strings per person, so the index is the data itself: one line per person,
 ``pid<TAB>name<TAB>pinyin<TAB>id<TAB>flags``, in a JS string (about 70 bytes a person, 1.4 MB for
 20,000), scanned linearly by ``static/search.js`` (a few milliseconds for 20,000 in Chromium).
