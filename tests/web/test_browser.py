@@ -151,6 +151,7 @@ def test_a_reporters_session(site, browser):
     shot(page, "06-audit")
 
     page.goto(f"{base}/figures")
+    page.wait_for_selector(".card", timeout=60_000)  # counted in the background; the page refreshes itself
     assert page.locator(".card").count() >= 10
     page.wait_for_function(
         "() => [...document.querySelectorAll('.chart img')].every(i => i.complete)", timeout=60_000

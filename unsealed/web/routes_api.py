@@ -22,7 +22,7 @@ from unsealed.search import SearchError, search
 from unsealed.store.inspect import show
 from unsealed.web import audit
 from unsealed.web.guard import JSON, Ctx, api
-from unsealed.web.routes_figures import stats_of
+from unsealed.web.routes_figures import stats_job
 from unsealed.web.routes_verify import verify_job
 
 VERIFY_WAIT = 600.0
@@ -115,7 +115,16 @@ def api_person(request: Request, ctx: Ctx):
 def api_stats(request: Request, ctx: Ctx):
     ref = request.query_params.get("explain")
     if not ref:
-        return stats_of(ctx)
+        job = stats_job(ctx, wait=VERIFY_WAIT)
+        if job.error:
+            return _bad(f"the figures could not be counted: {job.error}", 500)
+        if not job.done:
+            return JSON(
+                {"error": "the figures are still being counted: ask again later"},
+                status_code=503,
+                headers={"Retry-After": "30"},
+            )
+        return job.value
     from unsealed.figures import explain_figure
     from unsealed.figures.explain import UnknownFigure
 

@@ -11,26 +11,41 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from unsealed.web.guard import Ctx, error_page, page
+from unsealed.web.jobs import Job
 from unsealed.web.routes_people import item_ids, source_link
 
 ROWS_PER_PAGE = 100
 CHART_FIGURE = {"age_pyramid": "age_at_detention"}  # other charts are named after their figure
 CHART_WAIT = 90.0
+PAGE_WAIT = 3.0  # seconds a page waits for a background result before showing "being prepared"
 MOSAIC_TILE = 48
 
 
-def stats_of(ctx: Ctx) -> dict:
-    """``compute_stats`` for the case as it is now (kept until the catalog changes)."""
+def in_background(ctx: Ctx, name: str, compute, wait: float) -> Job:
+    """``compute(case)`` on a read-only case of its own, in the background, kept until the catalog changes."""
+
+    def run():
+        case = ctx.store.fresh_case()
+        try:
+            return compute(case)
+        finally:
+            case.close()
+
+    return ctx.store.jobs.get(name, ctx.store.stamp(ctx.case), run, wait=wait)
+
+
+def stats_job(ctx: Ctx, wait: float = PAGE_WAIT) -> Job:
+    """``compute_stats`` for the case as it is now (several seconds at 20,000 people: made once)."""
     from unsealed.figures import compute_stats
 
-    return ctx.store.cached("stats", ctx.store.stamp(ctx.case), lambda: compute_stats(ctx.case))
+    return in_background(ctx, "stats", compute_stats, wait)
 
 
 def _folder(ctx: Ctx, name: str, stamp: str):
     return ctx.store.workdir / name / hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
-def _charts_job(ctx: Ctx, stats: dict, wait: float = 0.0):
+def _charts_job(ctx: Ctx, stats: dict, wait: float = 0.0) -> Job:
     from unsealed.figures import write_charts
 
     stamp = ctx.store.stamp(ctx.case)
@@ -40,21 +55,28 @@ def _charts_job(ctx: Ctx, stats: dict, wait: float = 0.0):
     )
 
 
+def _pending(ctx: Ctx, job: Job, what: str) -> Response:
+    if job.error:
+        return ctx.page("pending.html", what=what, job=job, elapsed=0, status=500)
+    return ctx.page("pending.html", what=what, job=job, elapsed=round(time.monotonic() - job.started))
+
+
 @page("viewer")
 def figures_page(request: Request, ctx: Ctx) -> Response:
     from unsealed.figures.charts import CHARTS
 
-    stats = stats_of(ctx)
-    job = _charts_job(ctx, stats, wait=0.0)
+    job = stats_job(ctx)
+    if not job.done or job.error:
+        return _pending(ctx, job, "The figures are being counted")
+    stats = job.value
+    charts_job = _charts_job(ctx, stats, wait=0.0)
     drawn = set(CHARTS)
-    if job.done and job.value:
-        drawn = {f.rsplit("/", 1)[-1].removesuffix(".png") for f in job.value["files"]}
+    if charts_job.done and charts_job.value:
+        drawn = {f.rsplit("/", 1)[-1].removesuffix(".png") for f in charts_job.value["files"]}
     charts = [{"name": c, "figure": CHART_FIGURE.get(c, c)} for c in CHARTS if c in drawn]
+    warnings = (charts_job.value or {}).get("warnings", [])
     return ctx.page(
-        "figures.html",
-        stats=stats,
-        charts=charts,
-        chart_error=job.error or "; ".join((job.value or {}).get("warnings", [])[:1]),
+        "figures.html", stats=stats, charts=charts, chart_error=charts_job.error or "; ".join(warnings[:1])
     )
 
 
@@ -65,7 +87,10 @@ def chart(request: Request, ctx: Ctx) -> Response:
     name = request.path_params["name"]
     if name not in CHARTS:
         return error_page(request, 404, "No such chart.", ctx.user)
-    job = _charts_job(ctx, stats_of(ctx), wait=CHART_WAIT)
+    stats = stats_job(ctx, wait=CHART_WAIT)
+    if not stats.done or stats.error:
+        return error_page(request, 503, stats.error or "The figures are still being counted.", ctx.user)
+    job = _charts_job(ctx, stats.value, wait=CHART_WAIT)
     files = {f.rsplit("/", 1)[-1]: f for f in (job.value or {}).get("files", [])}
     path = files.get(f"{name}.png")
     if path is None:
@@ -76,17 +101,19 @@ def chart(request: Request, ctx: Ctx) -> Response:
 @page("viewer")
 def explain_page(request: Request, ctx: Ctx) -> Response:
     from unsealed.figures import explain_figure
-    from unsealed.figures.explain import UnknownFigure
+    from unsealed.figures.definitions import BY_ID
 
     fid = request.path_params["fid"][:100]
+    if fid not in BY_ID:
+        return error_page(request, 404, f"There is no figure {fid!r}.", ctx.user)
     key = request.query_params.get("key", "")[:200]
     ref = f"{fid}:{key}" if key else fid
-    try:
-        result = ctx.store.cached(
-            f"explain:{ref}", ctx.store.stamp(ctx.case), lambda: explain_figure(ctx.case, ref)
-        )
-    except UnknownFigure as exc:
-        return error_page(request, 404, str(exc), ctx.user)
+    job = in_background(ctx, f"explain:{ref}", lambda case: explain_figure(case, ref), PAGE_WAIT)
+    if job.error:
+        return error_page(request, 404, job.error, ctx.user)
+    if not job.done:
+        return _pending(ctx, job, "The persons behind this figure are being listed")
+    result = job.value
     ctx.audit("view_figure", ref, {"value": result["value"]})
     try:
         number = max(1, int(request.query_params.get("page") or 1))
@@ -96,10 +123,14 @@ def explain_page(request: Request, ctx: Ctx) -> Response:
     paths = {s["path"] for r in rows for s in r.get("sources", []) if s.get("path")}
     paths |= {r["path"] for r in rows if r.get("path")}
     ids = item_ids(ctx, paths)
-    for r in rows:
-        r["item_link"] = f"/items/{r['item']}" if r.get("item") else None
-        for s in r.get("sources", []):
-            s["link"] = source_link(ids, s)
+    rows = [
+        {
+            **r,
+            "item_link": f"/items/{r['item']}" if r.get("item") else None,
+            "sources": [{**s, "link": source_link(ids, s)} for s in r.get("sources", [])],
+        }
+        for r in rows
+    ]
     pages = (len(result["rows"]) + ROWS_PER_PAGE - 1) // ROWS_PER_PAGE
     return ctx.page("explain.html", result=result, rows=rows, number=number, pages=pages, fid=fid, key=key)
 

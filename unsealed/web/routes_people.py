@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from unsealed.people import get_person, list_people
+from unsealed.records.headers import FIELDS
 from unsealed.search import SearchError, search
 from unsealed.web import graph, notes
 from unsealed.web.guard import Ctx, error_page, page
@@ -35,6 +36,8 @@ def people_page(request: Request, ctx: Ctx) -> Response:
     number = _int(q.get("page"), 1, 1, MAX_PAGE)
     result = list_people(ctx.case, detained=detained, minors=minors, q=text or None, limit=number * PER_PAGE)
     people = result["people"][(number - 1) * PER_PAGE :]
+    for person in people:  # the list flags disagreements on identity and detention, not on extra columns
+        person["key_conflicts"] = [c for c in person["conflicts"] if c in FIELDS]
     if text:
         ctx.audit(
             "search",
