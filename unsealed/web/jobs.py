@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,8 +31,9 @@ class Job:
 class Jobs:
     """Background jobs by name; one running per name at a time."""
 
-    def __init__(self) -> None:
-        self._jobs: dict[str, Job] = {}
+    def __init__(self, keep: int = 24) -> None:
+        self._jobs: OrderedDict[str, Job] = OrderedDict()  # least recently asked for first
+        self._keep = keep
         self._lock = threading.Lock()
 
     def get(self, name: str, stamp: str, compute: Callable[[], Any], wait: float = 0.0) -> Job:
@@ -40,13 +42,20 @@ class Jobs:
             job = self._jobs.get(name)
             if job is None or (job.stamp != stamp and job.done):
                 job = self._jobs[name] = Job(stamp, time.monotonic())
+                self._forget_old()
                 threading.Thread(
                     target=self._run, args=(job, compute), name=f"unsealed-{name}", daemon=True
                 ).start()
+            self._jobs.move_to_end(name)
         deadline = time.monotonic() + wait
         while not job.done and time.monotonic() < deadline:
             time.sleep(0.05)
         return job
+
+    def _forget_old(self) -> None:
+        """Keep at most ``keep`` results (drill-downs can be large); running jobs are never dropped."""
+        for name in [n for n, j in self._jobs.items() if j.done][: max(0, len(self._jobs) - self._keep)]:
+            del self._jobs[name]
 
     def _run(self, job: Job, compute: Callable[[], Any]) -> None:
         try:
