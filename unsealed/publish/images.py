@@ -19,6 +19,7 @@ def reencode(src: Path | str, dst: Path | str, max_side: int = MAX_SIDE, quality
     """Write the pixels of ``src`` to ``dst`` as a metadata-free JPEG; returns (width, height)."""
     from PIL import Image, ImageOps
 
+    _heif()
     with Image.open(src) as im:
         if im.format == "JPEG":
             im.draft("RGB", (max_side, max_side))
@@ -31,6 +32,16 @@ def reencode(src: Path | str, dst: Path | str, max_side: int = MAX_SIDE, quality
     clean.save(tmp, "JPEG", quality=quality, optimize=False, progressive=False)
     tmp.replace(dst)
     return clean.size
+
+
+def _heif() -> None:
+    """Let Pillow open HEIC photos (phones) too, when pillow-heif is installed."""
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency; without it HEIC photos are skipped
+        pass
 
 
 def _one(job: tuple[str, str, int]) -> tuple[str, tuple[int, int] | str]:

@@ -189,7 +189,8 @@ def publish_site(case, out: Path | str, *, detained_only: bool = False, redact: 
         manifest = {"generator": f"unsealed {__version__}", "redacted": sorted(fields), "never_published": list(NEVER),
                     "detained_only": detained_only, "people": len(people), "photos": photo_count,
                     "documents": [{"sha256": d.sha256, "published": d.publish, "file": d.file or None} for d in docs]}
-        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
+        (work / "manifest.json").write_text(text, encoding="utf-8")
         (work / MARKER).write_text("written by unsealed publish; the folder is replaced on the next publish\n")
         say("scan")
         if fields:
