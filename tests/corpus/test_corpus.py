@@ -15,6 +15,7 @@ import sqlite3
 import pytest
 
 from unsealed.ingest.pipeline import IngestOptions, ingest
+from unsealed.ocr import OcrOptions
 from unsealed.store.case import Case
 
 from .expectations import CORPORA, FAILED, check, load_expectations
@@ -28,7 +29,10 @@ ROOT = os.path.abspath(CORPORA)
 def corpus_case(tmp_path_factory):
     case_dir = tmp_path_factory.mktemp("corpus") / "case"
     with Case.open(case_dir, create=True) as case:
-        summary = ingest(case, [ROOT], IngestOptions(workers=2, index=False))
+        # OCR of the corpora's scans (hundreds of pages) would take most of an hour: it is tested on the
+        # corpora's text images in tests/ocr; here every other expectation is checked
+        summary = ingest(case, [ROOT], IngestOptions(workers=2, index=False, people=False,
+                                                     ocr=OcrOptions(mode="never")))
     conn = sqlite3.connect(case_dir / "catalog.sqlite")
     yield conn, summary
     conn.close()
@@ -70,7 +74,8 @@ def test_passwords_open_what_they_should(tmp_path):
         shutil.copyfile(CORPORA / e["path"], target)
     passwords = tuple(sorted({e["password"] for e in entries}))
     with Case.open(tmp_path / "case", create=True) as case:
-        ingest(case, [src], IngestOptions(workers=2, index=False, passwords=passwords))
+        ingest(case, [src], IngestOptions(workers=2, index=False, people=False, passwords=passwords,
+                                          ocr=OcrOptions(mode="never")))
         still_locked = {}
         for e in entries:
             row = case.conn.execute(

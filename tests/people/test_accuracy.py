@@ -26,6 +26,7 @@ def _bench():
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory):
     from unsealed.ingest.pipeline import IngestOptions, ingest
+    from unsealed.ocr import OcrOptions
     from unsealed.people import build_people
     from unsealed.store.case import Case
     from unsealed.synth import synthesize
@@ -34,7 +35,9 @@ def scored(tmp_path_factory):
     synthesize(work, people=300, seed=11)
     truth = json.loads((work / "truth.json").read_text(encoding="utf-8"))
     with Case.open(work / "case", create=True) as case:
-        ingest(case, [work / "cache"], IngestOptions(workers=2, index=False))
+        # OCR adds nothing to person records (they come from tables and file names)
+        ingest(case, [work / "cache"], IngestOptions(workers=2, index=False, people=False,
+                                                     ocr=OcrOptions(mode="never")))
         counts = build_people(case)
         figures = _bench().people_accuracy(case, truth)
     return counts, figures, truth
