@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,22 @@ def test_bad_requests(synth_case, tmp_path):
             export_case(case, "xml", tmp_path / "x")
         with pytest.raises(ExportError, match="is a folder"):
             export_case(case, "csv", tmp_path)
+
+
+def test_ftm_tool_reads_it_unchanged(entities, tmp_path):
+    """The followthemoney command-line tool re-parses and cleans every entity to the same values."""
+    data, result = entities
+    tool = Path(sys.executable).with_name("ftm")
+    if not tool.exists():
+        pytest.skip("the ftm command of followthemoney is not installed beside this Python")
+    out = tmp_path / "validated.json"
+    run = subprocess.run([str(tool), "validate", "-i", result["out"], "-o", str(out)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+    def canon(items):
+        return sorted((d["id"], d["schema"], sorted((k, sorted(v)) for k, v in d["properties"].items()))
+                      for d in items)
+
+    again = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert canon(again) == canon(data)
