@@ -116,3 +116,44 @@ def test_pinyin_and_composite(browser, server, site, synth_case):
     page.wait_for_url("**/people/p*.html")
     assert "********" in page.inner_text("h1")
     page.close()
+
+
+def test_search_stays_fast_with_20000_people(browser, tmp_path):
+    """A 20,000-person index (made up here) loads from file:// and answers within tens of milliseconds."""
+    import random
+    from importlib import resources
+
+    from unsealed.publish.collect import PublicPerson
+    from unsealed.publish.pages import Renderer
+    from unsealed.publish.search_index import write_index
+
+    rng = random.Random(5)
+    syllables = "阿布都热合曼买提古丽努尔艾尼瓦尔吐尔逊依明帕提玛"
+    people = []
+    for i in range(20_000):
+        name = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) + "·" + "".join(
+            rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        people.append(PublicPerson(pid=f"p{i:010x}", name=name, pinyin="x" * 12,
+                                   id_shown=f"65312119{i % 60 + 40}********", gender="", birth="",
+                                   ethnicity="", county="", detained=i % 2 == 0, minor=False, staff=False,
+                                   age=None))
+    people[12345].name = "独一无二·测试名字"
+    size = write_index(people, tmp_path / "search-index.js", masked=True)
+    assert size < 2_000_000
+    site = {"title": "t", "people": len(people), "photos": 0, "documents": 0, "documents_published": 0,
+            "composite": False, "figures": False, "detained_only": False, "unredacted": False,
+            "policy_summary": "", "version": "test", "footer": ""}
+    Renderer(tmp_path, site).write("index.html", "index.html")
+    (tmp_path / "assets").mkdir()
+    js = resources.files("unsealed.publish").joinpath("static", "search.js").read_bytes()
+    (tmp_path / "assets" / "search.js").write_bytes(js)
+    page = browser.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    times = []
+    for q in ("独一无二", "阿布", "gu", "6531211945", "测试名字"):
+        page.fill("#q", q)
+        page.wait_for_function("document.getElementById('results').hasAttribute('data-ms')")
+        times.append(float(page.get_attribute("#results", "data-ms")))
+    assert page.get_attribute("#results", "data-count") == "1"
+    assert max(times) < 100, times
+    page.close()
