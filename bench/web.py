@@ -66,6 +66,21 @@ def copy_case(src: Path, dst: Path) -> Path:
     return dst
 
 
+def ensure_index(case_dir: Path) -> float | None:
+    """Rebuild the copy's search index when this version of unsealed cannot read it; seconds taken."""
+    from unsealed.search import SearchError, rebuild_index, search
+    from unsealed.store.case import Case
+
+    with Case.open(case_dir) as case:
+        try:
+            search(case, "收押", limit=1)
+            return None
+        except SearchError:
+            started = time.monotonic()
+            rebuild_index(case)
+            return time.monotonic() - started
+
+
 def make_case(work: Path, people: int) -> Path:
     from unsealed.ingest.pipeline import IngestOptions, ingest
     from unsealed.store.case import Case
@@ -158,6 +173,7 @@ def main() -> None:
     try:
         source = args.case if args.case else make_case(work / "made", args.people)
         case = copy_case(source, work / "copy")
+        reindexed = ensure_index(case)
         conn = db.open_writable(case)
         auth.add_user(conn, "bench", "viewer", "bench-password", reset=True)
         persons = [r[0] for r in conn.execute("SELECT id FROM persons ORDER BY id")]
@@ -177,7 +193,11 @@ def main() -> None:
         wait_for(port, server)
         warm = Client(port, "bench", "bench-password")
         for q in WORDS:  # open the index and warm the caches once, as a running server would be
-            warm.get("/search?q=" + quote(q))
+            body = warm.get("/search?q=" + quote(q))[2]
+            if 'class="error"' in body:
+                raise SystemExit(
+                    f"the search page shows an error for {q!r}: {re.sub('<[^>]+>', '', body)[-400:]}"
+                )
         warm.get(f"/people/{persons[0]}")
         results: dict[str, list[tuple[float, float]]] = {"search": [], "person": []}
         failures: list[str] = []
@@ -209,6 +229,8 @@ def main() -> None:
             t.join()
         elapsed = time.monotonic() - begun
         print(f"case: {source} ({items} items, {len(persons)} persons)")
+        if reindexed is not None:
+            print(f"search index rebuilt for this version: {reindexed:.0f} s")
         print(f"clients: {args.clients}")
         print(f"server processes: {args.workers}")
         print(f"load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
