@@ -106,6 +106,17 @@ def cmd_serve(args) -> int:
         )
     if args.workers < 1:
         raise UserError("--workers must be 1 or more")
+    import os
+    import socket
+
+    try:
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UserError(
+            f"cannot listen on {args.host}:{args.port} ({reason}): choose another --port"
+        ) from exc
     serve(root, host=args.host, port=args.port, open_browser=args.open, workers=args.workers)
     return 0
 
