@@ -72,3 +72,12 @@ def test_normalise_with_map_agrees_with_normalise_and_maps_back():
     assert text[starts[i]:ends[i]] == "吐"
     j = folded.index("abc")
     assert text[starts[j]:ends[j + 2]] == "ＡＢＣ"
+
+
+def test_id_prefixes_for_fast_prefix_search():
+    folded = N.normalise("身份证号65312119900101123X，编号ID6531211990 与 653121")
+    prefixes = N.id_prefixes(folded).split()
+    assert prefixes[:2] == ["653121", "6531211"] and "65312119900101123x" in prefixes
+    assert "6531211990" in prefixes  # from the full ID, not from the glued "id6531211990"
+    assert prefixes.count("653121") == 2  # the ID's prefix and the bare 653121
+    assert N.id_prefixes("12345 2018") == ""

@@ -27,6 +27,7 @@ def test_phrases_with_ascii_and_chinese_quotes():
 def test_prefix_and_fields():
     assert parse("polic*") == Text("polic", prefix=True)
     assert parse("name:阿依古丽") == Text("阿依古丽")
+    assert parse("NAME：阿依古丽") == Text("阿依古丽")  # full-width colon from a Chinese input method
     assert parse("path:2018-03") == Path("2018-03")
     assert parse('path:"my folder/*.pdf"') == Path("my folder/*.pdf")
     assert parse("type:pdf,XLSX") == Type(("pdf", "xlsx"))

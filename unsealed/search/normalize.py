@@ -25,7 +25,7 @@ from functools import lru_cache
 import tantivy
 
 # Bump when the folding, the tokens or the index schema change: the index is then rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 
 TOKENIZER = "unsealed_text"
 STEM_TOKENIZER = "unsealed_stem"
@@ -67,7 +67,8 @@ _LATIN_WORD = re.compile(f"[{_LATIN}]+")
 _LATIN_RUN = re.compile(f"[{_LATIN}A-Z\u00c0-\u00d6\u00d8-\u00de]+")
 # An ID number or other long number: matched by prefix as well as whole.
 AUTO_PREFIX_DIGITS = 6
-_ID_LIKE = re.compile(rf"\d{{{AUTO_PREFIX_DIGITS},}}x?")
+_ID_LIKE = re.compile(rf"[0-9]{{{AUTO_PREFIX_DIGITS},}}x?")
+MAX_ID_CHARS = 24  # longer digit runs get no prefix terms (they are not ID numbers)
 
 
 _NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FOLD)) + "]")
@@ -223,6 +224,27 @@ def is_han(token: str) -> bool:
 def is_punct(token: str) -> bool:
     """True for a punctuation/symbol token."""
     return len(token) == 1 and unicodedata.category(token)[0] not in "LMN"
+
+
+def id_prefixes(folded: str) -> str:
+    """Every prefix (6 digits or more) of every ID-like token of normalised text, space-separated.
+
+    Indexed in a field of their own so that ``653121`` finds all 653121… IDs with
+    one term lookup instead of expanding a prefix over every distinct ID number.
+    """
+    out: list[str] = []
+    for m in _ID_LIKE.finditer(folded):
+        a, b = m.span()
+        if (a > 0 and _glued(folded[a - 1])) or (b < len(folded) and _glued(folded[b])):
+            continue  # part of a longer word, as the tokenizer sees it
+        token = m.group()
+        if len(token) <= MAX_ID_CHARS:
+            out.extend(token[:k] for k in range(AUTO_PREFIX_DIGITS, len(token) + 1))
+    return " ".join(out)
+
+
+def _glued(ch: str) -> bool:
+    return (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not _HAN_CHAR.match(ch)
 
 
 def is_id_like(token: str) -> bool:

@@ -110,7 +110,7 @@ def _lex(q: str) -> list[_Tok]:
                 j += 1
             word = q[i:j]
             i = j
-            field, sep, value = word.partition(":")
+            field, sep, value = word.replace("\uff1a", ":", 1).partition(":")  # also the full-width colon
             if sep and field.lower() in FIELDS:
                 field = field.lower()
                 if not value and i < n and q[i] in _OPEN_QUOTES:

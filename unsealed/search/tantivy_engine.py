@@ -64,6 +64,7 @@ def build_schema(stem: bool = True) -> tantivy.Schema:
     sb.add_integer_field("row", stored=True)
     sb.add_integer_field("offset", stored=True)
     sb.add_text_field("body", tokenizer_name=normalize.TOKENIZER, index_option="position")
+    sb.add_text_field("idpre", tokenizer_name="whitespace", index_option="basic")  # normalize.id_prefixes
     if stem:
         sb.add_text_field("stem", tokenizer_name=normalize.STEM_TOKENIZER, index_option="freq")
     return sb.build()
@@ -174,6 +175,9 @@ class TantivyEngine(Engine):
             fields["body"] = folded
             if self.stem:
                 fields["stem"] = normalize.latin_words(folded)
+            ids = normalize.id_prefixes(folded)
+            if ids:
+                fields["idpre"] = ids
             if part.page is not None:
                 fields["page"] = part.page
                 fields["source"] = part.source
@@ -313,7 +317,9 @@ class TantivyEngine(Engine):
             return _Q.phrase_query(self.schema, field, toks)
         exact = _Q.term_query(self.schema, field, toks[0])
         alts = [exact]
-        if terms.prefix:
+        if terms.prefix and field == "body" and normalize.is_id_like(toks[0]):
+            alts.append(_Q.term_query(self.schema, "idpre", toks[0], index_option="basic"))
+        elif terms.prefix:
             alts.append(_Q.regex_query(self.schema, field, _prefix_regex(toks[0])))
         if terms.stem and field == "body" and self.stem:
             stem = _Q.term_query(self.schema, "stem", terms.stem, index_option="freq")
