@@ -75,6 +75,8 @@ def test_plan_text_tokens_prefix_and_stem():
     assert plan_text(Text("2018")) == Terms(("2018",))
     assert plan_text(Text("65312119900101123X")) == Terms(("65312119900101123x",), prefix=True)
     assert plan_text(Text("Police")) == Terms(("police",), stem="polic")
+    assert plan_text(Text("Police", phrase=True)) == Terms(("police",))  # quoted: exact
+    assert plan_text(Text("653121", phrase=True)) == Terms(("653121",))
     assert plan_text(Text("开", prefix=True)) == Terms(("开",))  # no prefix on a single character
     assert plan_text(Text("\u0640")) is None
     assert plan_text(Text("·")) is None

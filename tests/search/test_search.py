@@ -271,3 +271,15 @@ def test_substring_property_on_random_hanzi(tmp_path):
         if not q or "，" in q or "。" in q:
             continue
         assert total(b.case, q, type="text") == sum(q in f for f in flat), q
+
+
+def test_exact_english_word_ranks_above_its_stem_relatives(tmp_path):
+    b = CaseBuilder(tmp_path / "case")
+    b.add("a.txt", kind="text", pages=["Many detentions were reported in the county"])
+    b.add("b.txt", kind="text", pages=["One detention was reported in the county"])
+    sync_index(b.case)
+    res = search(b.case, "detention")
+    assert res["total"] == 2
+    assert [h["path"] for h in res["hits"]] == ["b.txt", "a.txt"]
+    assert res["hits"][0]["score"] > res["hits"][1]["score"]
+    assert search(b.case, '"detention"')["total"] == 1  # a quoted word is exact: no stemming

@@ -5,7 +5,7 @@ Grammar (every input is readable; nothing here raises on user input)::
     开枪 张伟                 both (AND is the default)
     张伟 OR 李娜              either; OR binds tighter than AND: 开枪 张伟 OR 李娜 = 开枪 AND (张伟 OR 李娜)
     NOT 警察   -警察          without
-    "border control"         exact phrase (also “…” and 「…」)
+    "border control"         exact phrase (also “…” and 「…」); a quoted word is exact (no stemming)
     polic*   653121          prefix; a bare number of 6+ digits (ID numbers) is always matched by prefix too
     name:阿依古丽             person names (searched as text until the people module exists)
     path:2018-03  path:*.pdf  in the logical path (wildcards * ? [..] make it a glob on the whole path)
@@ -269,9 +269,10 @@ def plan_text(node: Text) -> Terms | None:
         return None
     last = toks[-1]
     prefix = node.prefix and not normalize.is_han(last) and not normalize.is_punct(last)
-    if len(toks) == 1 and normalize.is_id_like(last):
+    if len(toks) == 1 and normalize.is_id_like(last) and not node.phrase:
         prefix = True
-    stem = normalize.stem(last) if len(toks) == 1 and not prefix else None
+    # a quoted word is exact: no stemming, no automatic ID prefix
+    stem = normalize.stem(last) if len(toks) == 1 and not prefix and not node.phrase else None
     return Terms(tuple(toks), prefix, stem)
 
 
