@@ -165,7 +165,10 @@ def item_page(request: Request, ctx: Ctx) -> Response:
         names = [s["sheet"] for s in sheets]
         sheet = q.get("sheet") if q.get("sheet") in names else names[0]
         grid = _grid(ctx, item["sha256"], sheet, _int(q.get("row")), _int(q.get("from")))
-    shown_pages = item.get("pages", [])[:MAX_PAGES]
+    ocr_read = {pg["number"] for pg in item.get("pages", []) if pg["source"] == "ocr"}
+    shown_pages = [  # an empty text layer says nothing beside the OCR reading of the same page
+        pg for pg in item.get("pages", []) if pg["text"].strip() or pg["number"] not in ocr_read
+    ][:MAX_PAGES]
     terms = None
     if q.get("q"):
         try:
