@@ -80,7 +80,7 @@ def test_ids_as_text_stay_exact_and_float_ids_never_invent_digits(id_workbook, t
     assert meta["created"].endswith("+00:00")
     assert [p.number for p in result.pages] == [1, 2]
     assert "买合买提·达吾提" in result.pages[0].text and "653121199001011234" in result.pages[0].text
-    assert result.pages[1].text == ""
+    assert result.pages[1].text == "Empty"  # an empty sheet's page holds only its name
 
 
 def test_blob_without_extension_is_read_by_content(id_workbook, tmp_path):
@@ -166,7 +166,7 @@ def test_password_protected_workbooks(path, tmp_path):
 def test_encrypted_xls_opens_with_the_given_password(tmp_path):
     result = run(TIKA_MS / "testEXCEL_protected_passtika.xls", tmp_path, passwords=("wrong", "tika"))
     assert result.status == "ok"
-    assert result.pages[0].text == "This is an Encrypted Excel spreadsheet."
+    assert result.pages[0].text == "Sheet1\nThis is an Encrypted Excel spreadsheet."
     assert result.metadata["encrypted"] is True and result.metadata["opened_with_password"] is True
 
 

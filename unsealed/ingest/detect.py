@@ -249,10 +249,12 @@ def _text_kind(head: bytes, name: str, path) -> str:
     first_lines = stripped.splitlines()[:8]
     if first_lines and _looks_like_headers(first_lines):
         return "eml"
+    if low.startswith("<?xml") or low.startswith("<svg"):
+        if "<svg" in low:
+            return "svg"
+        return "html" if "<html" in low else "xml"  # XHTML declares itself as XML first
     if low.startswith(("<!doctype html", "<html")) or _html_tags(text.lower()) >= 2:
         return "html"
-    if low.startswith("<?xml") or low.startswith("<svg"):
-        return "svg" if "<svg" in low else "xml"
     ext = os.path.splitext(name)[1].lower()
     if ext in (".csv", ".tsv", ".tab"):
         return "csv"
