@@ -125,6 +125,23 @@ def test_a_reporters_session(site, browser):
     assert page.locator("text=Provenance").count() == 1
     shot(page, "03-item")
 
+    page.goto(f"{base}/search?q=653121&type=sheet")  # a row hit opens the grid at that row
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_selector("table.grid tr.hit")
+    assert page.locator("table.grid tr.hit").is_visible()
+    assert "653121" in page.locator("table.grid tr.hit").inner_text()
+    shot(page, "03b-sheet-row")
+
+    conn = sqlite3.connect(case_dir / "catalog.sqlite")
+    scanned = conn.execute(
+        "SELECT i.id FROM items i JOIN pages p ON p.sha256 = i.sha256 WHERE p.source = 'ocr'"
+        " AND p.text != '' LIMIT 1"
+    ).fetchone()
+    conn.close()
+    assert scanned, "the synthetic cache holds scans: their OCR text should be in the catalog"
+    page.goto(f"{base}/items/{scanned[0]}")
+    assert page.locator(".page .badge.ocr").count() >= 1  # OCR text is marked as such
+
     page.goto(f"{base}/people?detained=1")
     page.locator("table.list tbody a").first.click()
     page.wait_for_selector(".person-head h1")
