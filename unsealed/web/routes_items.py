@@ -34,6 +34,7 @@ CONVERTED_IMAGES = ("tiff", "heic", "jp2")  # browsers cannot show these: a JPEG
 PREVIEW_PIXELS = 1600
 GRID_CONTEXT = 12  # rows shown before and after the hit row
 GRID_ROWS = 60  # rows per grid page without a hit row
+HEADER_ROWS = 2  # first rows of a sheet shown above any window of it
 MAX_PAGES = 200  # pages shown on one screen
 MAX_CHILDREN = 500
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
@@ -60,7 +61,7 @@ def _sheets(ctx: Ctx, sha: str) -> list[dict]:
 
 
 def _grid(ctx: Ctx, sha: str, sheet: str, hit: int | None, start: int | None) -> dict:
-    """One window of a sheet: around the hit row, or from ``start``; the sheet's first row as a header."""
+    """One window of a sheet: around the hit row, or from ``start``; its first rows above it as headers."""
     conn = ctx.case.conn
     if hit is not None:
         first = conn.execute(
@@ -90,23 +91,28 @@ def _grid(ctx: Ctx, sha: str, sheet: str, hit: int | None, start: int | None) ->
             (sha, sheet, lo, hi),
         )
     ]
-    head = conn.execute(
-        "SELECT number, cells FROM table_rows WHERE sha256 = ? AND sheet = ? ORDER BY number LIMIT 1",
-        (sha, sheet),
-    ).fetchone()
-    header = None
-    if head is not None and (not rows or head[0] < rows[0]["row"]):
-        header = {"row": head[0], "cells": json.loads(head[1])}
+    first_shown = rows[0]["row"] if rows else None
+    header = [  # a title row and the column headers usually come first: keep them in view
+        {"row": r[0], "cells": json.loads(r[1])}
+        for r in conn.execute(
+            "SELECT number, cells FROM table_rows WHERE sha256 = ? AND sheet = ? ORDER BY number LIMIT ?",
+            (sha, sheet, HEADER_ROWS),
+        )
+        if first_shown is None or r[0] < first_shown
+    ]
     nxt = conn.execute(
         "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number > ? ORDER BY number LIMIT 1",
         (sha, sheet, hi),
     ).fetchone()
+    before = conn.execute(
+        "SELECT COUNT(*) FROM table_rows WHERE sha256 = ? AND sheet = ? AND number < ?", (sha, sheet, lo)
+    ).fetchone()[0]
     prev = conn.execute(
         "SELECT number FROM table_rows WHERE sha256 = ? AND sheet = ? AND number < ?"
         " ORDER BY number DESC LIMIT 1 OFFSET ?",
         (sha, sheet, lo, GRID_ROWS - 1),
     ).fetchone()
-    width = max((len(r["cells"]) for r in rows + ([header] if header else [])), default=0)
+    width = max((len(r["cells"]) for r in rows + header), default=0)
     return {
         "sheet": sheet,
         "rows": rows,
@@ -114,7 +120,7 @@ def _grid(ctx: Ctx, sha: str, sheet: str, hit: int | None, start: int | None) ->
         "hit": hit,
         "width": width,
         "next": nxt[0] if nxt else None,
-        "prev": (prev[0] if prev else -1) if rows and lo > (header or rows[0])["row"] else None,
+        "prev": (prev[0] if prev else -1) if rows and before > len(header) else None,
     }
 
 

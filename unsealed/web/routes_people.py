@@ -90,7 +90,7 @@ def source_link(ids: dict[str, int], src: dict) -> str | None:
         return None
     if src.get("row") is not None:
         query = {"row": src["row"]} | ({"sheet": src["sheet"]} if src.get("sheet") else {})
-        return f"/items/{item}?{urlencode(query)}#row-{src['row']}"
+        return f"/items/{item}?{urlencode(query)}#table"
     return f"/items/{item}"
 
 

@@ -37,7 +37,7 @@ def hit_link(hit: dict, q: str | None = None) -> str:
     query = {"q": q} if q else {}
     if hit.get("sheet") is not None and hit.get("row") is not None:
         query |= {"sheet": hit["sheet"], "row": hit["row"]}
-        return f"{url}?{urlencode(query)}#row-{hit['row']}"
+        return f"{url}?{urlencode(query)}#table"
     suffix = f"?{urlencode(query)}" if query else ""
     if hit.get("page") and hit["page"] > 1:
         return f"{url}{suffix}#page-{hit['page']}"
