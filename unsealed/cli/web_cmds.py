@@ -28,6 +28,12 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--open", action="store_true", help="open the login page in a browser")
     p.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="an https reverse proxy on this machine forwards to the workbench: trust its "
+        "X-Forwarded-For/-Proto headers (client addresses, Secure cookies)",
+    )
+    p.add_argument(
         "--workers",
         type=int,
         default=1,
@@ -117,7 +123,14 @@ def cmd_serve(args) -> int:
         raise UserError(
             f"cannot listen on {args.host}:{args.port} ({reason}): choose another --port"
         ) from exc
-    serve(root, host=args.host, port=args.port, open_browser=args.open, workers=args.workers)
+    serve(
+        root,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        workers=args.workers,
+        behind_proxy=args.behind_proxy,
+    )
     return 0
 
 

@@ -72,18 +72,21 @@ def serve(
     open_browser: bool = False,
     log_level: str = "warning",
     workers: int = 1,
+    behind_proxy: bool = False,
 ) -> None:
     """Run the workbench until interrupted (Ctrl-C). Opens the login page in a browser if asked.
 
     ``workers`` > 1 runs that many server processes (all state is in the case's catalog, so they
-    share sessions and the audit log); one per core serves a team fastest.
+    share sessions and the audit log); one per core serves a team fastest. ``behind_proxy``: an
+    https reverse proxy on this machine forwards to us; its X-Forwarded-For/-Proto headers are
+    trusted (client addresses in the audit log, Secure cookies) and it checks the Host name.
     """
     import uvicorn
 
     from unsealed.web.db import CaseStore
 
     CaseStore(case_dir, readers=1).close()  # a case that cannot be served fails here, with its reason
-    allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) else []
+    allowed = [*LOOPBACK_NAMES, host] if is_loopback(host) and not behind_proxy else []
     os.environ[ENV_CASE] = str(Path(case_dir).resolve())
     os.environ[ENV_HOSTS] = ",".join(allowed)
     options = {
@@ -92,7 +95,8 @@ def serve(
         "log_level": log_level,
         "access_log": False,
         "server_header": False,
-        "proxy_headers": False,
+        "proxy_headers": behind_proxy,
+        "forwarded_allow_ips": "127.0.0.1,::1" if behind_proxy else None,
         "timeout_graceful_shutdown": 5,
     }
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
