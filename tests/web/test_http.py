@@ -354,3 +354,31 @@ def test_demo_login_makes_a_working_admin_and_resets_it(app, case_dir):
     assert c.get("/search").status_code == 303  # the reset ended the old session
     assert login(client(app, ip="10.0.0.16"), user, password).status_code == 401
     assert login(client(app, ip="10.0.0.16"), user2, password2).status_code == 303
+
+
+def test_forms_are_small_and_url_encoded(app):
+    c = client(app, ip="10.0.0.17")
+    big = c.post(
+        "/login",
+        content=b"user=" + b"a" * 300_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert big.status_code == 413
+
+    def chunks():
+        for _ in range(100):
+            yield b"a" * 10_000
+
+    chunked = c.post(
+        "/login", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert chunked.status_code == 413  # no Content-Length: the cap still holds
+    many = "&".join(f"f{k}=1" for k in range(200))
+    assert (
+        c.post(
+            "/login", content=many, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        ).status_code
+        == 400
+    )
+    multipart = c.post("/login", files={"user": ("x", b"alice")})
+    assert multipart.status_code == 415

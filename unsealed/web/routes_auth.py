@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from unsealed.web import audit, auth, sessions
 from unsealed.web.db import CaseStore
-from unsealed.web.guard import Ctx, _form, client_ip, page
+from unsealed.web.guard import Ctx, client_ip, page, read_form
 from unsealed.web.render import render
 
 
@@ -60,7 +60,7 @@ async def login(request: Request) -> Response:
     store: CaseStore = request.app.state.store
     if request.method == "GET":
         return _login_page(request, store)
-    form = await _form(request)
+    form = await read_form(request)
     if isinstance(form, Response):
         return form
     return await run_in_threadpool(_login_post, request, store, form)
