@@ -179,3 +179,30 @@ def test_audit_command(case_dir, capsys):
     assert code == 2 and "--since takes" in err
     code, out, _ = cli(capsys, "audit", "--action", "login", "--case", str(case_dir))
     assert code == 0 and "ed" in out and "10.1.2.3" in out
+
+
+def test_a_disabled_user_is_out_at_once(case_dir, capsys):
+    from tests.web.helpers import login
+    from unsealed.web import auth, create_app, db
+
+    conn = db.open_writable(case_dir)
+    auth.add_user(conn, "leaver", "editor", "leaver-password", reset=True)
+    conn.close()
+    app = create_app(case_dir)
+    browser = TestClient(app, follow_redirects=False, client=("10.2.0.1", 1))
+    assert login(browser, "leaver", "leaver-password").status_code == 303
+    token = token_for(capsys, case_dir, "leaver")
+    api = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    assert api.get("/api/people").status_code == 200
+    code, out, _ = cli(capsys, "user", "disable", "leaver", "--case", str(case_dir))
+    assert code == 0 and "disabled leaver" in out
+    assert browser.get("/search").status_code == 303
+    assert api.get("/api/people").status_code == 401
+    assert (
+        login(
+            TestClient(app, follow_redirects=False, client=("10.2.0.2", 1)), "leaver", "leaver-password"
+        ).status_code
+        == 401
+    )
+    code, _, err = cli(capsys, "user", "disable", "leaver", "--case", str(case_dir))
+    assert code == 2 and "no active user" in err

@@ -58,6 +58,12 @@ def register(sub) -> None:
     t.add_argument("--revoke", action="store_true", help="instead remove every API token of NAME")
     add_case(t)
     t.set_defaults(handler=cmd_user_token)
+    d = users.add_parser(
+        "disable", help="lock NAME out at once (sessions and tokens end; 'add --reset' undoes)"
+    )
+    d.add_argument("name", metavar="NAME")
+    add_case(d)
+    d.set_defaults(handler=cmd_user_disable)
     ls = users.add_parser("list", help="every user with role and number of API tokens")
     add_case(ls)
     add_json(ls)
@@ -225,6 +231,19 @@ def cmd_user_token(args) -> int:
         "send it as 'Authorization: Bearer TOKEN'; it is not stored and cannot be shown again",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_user_disable(args) -> int:
+    from unsealed.web import audit, auth
+
+    def disable(conn):
+        user = auth.disable_user(conn, args.name)
+        audit.record(conn, None, "user_disable", user.name, {"via": "cli"}, "local")
+        return user
+
+    user = _write(args, disable)
+    print(f"disabled {user.name}: logged out everywhere, API tokens removed")
     return 0
 
 

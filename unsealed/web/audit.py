@@ -31,6 +31,7 @@ ACTIONS = (
     "untag",
     "user_add",
     "user_reset",
+    "user_disable",
     "token_new",
     "token_revoke",
     "view_audit",

@@ -85,6 +85,17 @@ def add_user(conn: sqlite3.Connection, name: str, role: str, password: str, rese
     return User(cur.lastrowid, name, role)
 
 
+def disable_user(conn: sqlite3.Connection, name: str) -> User:
+    """Lock a user out at once: sessions and API tokens end (``add --reset`` lets them back in)."""
+    user = get_user(conn, name)
+    if user is None:
+        raise AuthError(f"no active user {name!r}")
+    conn.execute("UPDATE web_users SET disabled = 1 WHERE id = ?", (user.id,))
+    conn.execute("DELETE FROM web_sessions WHERE user_id = ?", (user.id,))
+    conn.execute("DELETE FROM web_tokens WHERE user_id = ?", (user.id,))
+    return user
+
+
 def get_user(conn: sqlite3.Connection, name: str) -> User | None:
     row = conn.execute(
         "SELECT id, name, role FROM web_users WHERE name = ? AND disabled = 0", (name,)
