@@ -18,7 +18,7 @@ from unsealed.web.routes_search import hit_link
 
 PER_PAGE = 50
 MAX_PAGE = 400
-MENTIONS = 15
+MENTIONS = 10  # the page links to the full search for the rest
 
 
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
@@ -94,7 +94,7 @@ def source_link(ids: dict[str, int], src: dict) -> str | None:
     return f"/items/{item}"
 
 
-def mentions(ctx: Ctx, person: dict) -> tuple[list[dict], str | None]:
+def mentions(ctx: Ctx, person: dict) -> tuple[dict | None, str | None]:
     """Pages and rows whose text holds the person's ID number or name (one search: ``ID OR "name"``)."""
     parts = []
     if person.get("id_number"):
@@ -103,15 +103,15 @@ def mentions(ctx: Ctx, person: dict) -> tuple[list[dict], str | None]:
     if name:
         parts.append(f'"{name}"')
     if not parts:
-        return [], None
+        return None, None
     query = " OR ".join(parts)
     try:
         found = search(ctx.case, query, limit=MENTIONS)
     except SearchError as exc:
-        return [], str(exc)
+        return None, str(exc)
     for hit in found["hits"]:
         hit["link"] = hit_link(hit, query)
-    return found["hits"], None
+    return {"query": query, "total": found["total"], "hits": found["hits"]}, None
 
 
 @page("viewer")
