@@ -35,9 +35,13 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="ingest this folder instead of a synthetic cache")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "unsealed-bench")
     parser.add_argument("--no-index", action="store_true", help="leave out the search-index update")
+    parser.add_argument("--no-people", action="store_true", help="leave out building person records")
+    parser.add_argument("--ocr", default="never", choices=("never", "auto", "always"),
+                        help="OCR mode (default never: the issue's goal is without OCR)")
     args = parser.parse_args()
 
     from unsealed.ingest.pipeline import IngestOptions, ingest
+    from unsealed.ocr import OcrOptions
     from unsealed.store.case import Case
 
     cache = args.cache
@@ -56,7 +60,9 @@ def main() -> None:
 
     case_dir = args.work / "case"
     shutil.rmtree(case_dir, ignore_errors=True)
-    options = IngestOptions(workers=args.workers, progress=False, index=not args.no_index)
+    options = IngestOptions(workers=args.workers, progress=False, index=not args.no_index,
+                            people=not args.no_people, ocr=OcrOptions(mode=args.ocr))
+    print(f"settings: workers={args.workers} ocr={args.ocr} index={not args.no_index} people={not args.no_people}")
     with Case.open(case_dir, create=True) as case:
         started = time.monotonic()
         first = ingest(case, [cache], options)

@@ -80,6 +80,7 @@ class _Run:
         self.queue: deque[Task] = deque()  # blobs waiting: members and attachments first
         self.pending: dict[int, _Pending] = {}
         self.scheduled: set[str] = set()
+        self.recorded: set[str] = set()  # blobs whose extraction this run wrote
         self.touched: set[int] = set()
         self.new = 0
         self.bytes = 0
@@ -197,7 +198,9 @@ class _Run:
         if result.sha256 is not None:
             catalog.record_blob(self.conn, result.sha256, result.size, result.kind, result.mime)
         if result.extraction is not None:
-            catalog.record_extraction(self.conn, result.sha256, result.extraction, result.children, result.ocr)
+            catalog.record_extraction(self.conn, result.sha256, result.extraction, result.children, result.ocr,
+                                      replaces=result.replaces or result.sha256 in self.recorded)
+            self.recorded.add(result.sha256)
         elif result.ocr_pages is not None:
             catalog.record_ocr(self.conn, result.sha256, result.ocr_pages, result.ocr_errors, result.ocr)
         if pending.file is not None:
@@ -324,8 +327,10 @@ def ingest(case: Case, paths: list, options: IngestOptions | None = None) -> Ing
         _sync_search_index(case)
     if options.people:
         from unsealed.people import build_people
+        from unsealed.people.schema import is_current
 
-        build_people(case)
+        if not is_current(case.conn):  # nothing changed since the last build: keep it
+            build_people(case)
     summary = run.summary(extracted_now, started)
     case.conn.execute("UPDATE runs SET finished=?, summary=? WHERE id=?",
                       (catalog.now_iso(), json.dumps(summary.as_dict()), run_id))

@@ -61,6 +61,7 @@ class Result:
     status: str = "ok"  # for the item: 'ok' or why it could not be read at all
     error: str | None = None
     seconds: float = 0.0
+    replaces: bool = True  # an older extraction of this content may exist in the catalog
     ocr: str | None = None  # signature of the OCR settings applied
     ocr_pages: list[Page] | None = None  # OCR done now on content extracted earlier
     ocr_errors: list[str] = field(default_factory=list)
@@ -86,6 +87,7 @@ class Worker:
         # per file costs milliseconds on some file systems
         self.workdir = Path(tempfile.mkdtemp(dir=self.scratch, prefix=f"w{os.getpid()}-"))
         self._conn: sqlite3.Connection | None = None
+        self._replaces = True
         signal.signal(signal.SIGALRM, _alarm)
 
     @property
@@ -98,6 +100,7 @@ class Worker:
         """'extract', 'ocr' (extracted, but not yet OCR'd with these settings) or None."""
         row = self.conn.execute("SELECT version, ocr FROM extractions WHERE sha256=?", (sha,)).fetchone()
         if row is None or row[0] != VERSION:
+            self._replaces = row is not None
             return "extract"
         if self.ocr and row[1] != self.ocr_signature and kind in OCR_KINDS:
             return "ocr"
@@ -161,6 +164,7 @@ class Worker:
                 pages, errors = self._ocr(blob_path, probe, extraction) if found.kind in OCR_KINDS else ([], [])
                 extraction = ocr_apply(extraction, pages, errors)
             result.extraction = extraction
+            result.replaces = self._replaces
             result.ocr = self.ocr_signature
         finally:
             _empty(workdir)
