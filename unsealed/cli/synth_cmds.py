@@ -21,6 +21,8 @@ def register(sub) -> None:
     p.add_argument("--people", type=int, default=300, help="persons in the synthetic cache (default 300)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="where to write the synthetic cache (default: beside the case, in demo-cache/)")
+    p.add_argument("--port", type=int, default=8000, help="port of the web workbench (default 8000)")
+    p.add_argument("--no-serve", action="store_true", help="stop after the ingest; do not start the workbench")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -72,11 +74,31 @@ def cmd_demo(args) -> int:
     print(f"   {summary.files} items ({summary.duplicates} duplicates, {summary.failed} unreadable, each with its "
           f"reason) from {human_bytes(summary.bytes)} in {summary.seconds:.1f} s")
     print("   by type: " + ", ".join(f"{k} {v}" for k, v in st["by_type"].items()))
+    with Case.open(case_dir) as case:
+        people = case.conn.execute("SELECT COUNT(*), SUM(detained) FROM persons").fetchone()
+    print(f"   {people[0]} persons resolved from the tables and photos, {people[1] or 0} of them detained")
     case_opt = f" --case {case_dir}" if args.case else ""
-    print("\nWhat to look at next:")
-    print(f"  unsealed status{case_opt}                 what the case holds, and why some files could not be read")
-    print(f"  unsealed search 收押{case_opt}             search in Chinese (no spaces needed), Uyghur or English")
-    print(f"  unsealed search 653121{case_opt}           every ID number from Shufu county (prefix search)")
-    print(f"  unsealed show ITEM{case_opt}               one file: metadata, where it came from, its text")
-    print(f"  unsealed fsck{case_opt}                    re-hash every preserved original")
+    print("\nWhat to look at next (in another terminal):")
+    for cmd, what in (
+        ("status", "what the case holds, and why some files could not be read"),
+        ("search 收押", "search in Chinese (no spaces needed), Uyghur or English"),
+        ("search 653121", "every ID number from Shufu county (prefix search)"),
+        ("people --minors", "the detained minors, each value with its source"),
+        ("stats", "the story's figures; --explain FIGURE lists the rows behind one"),
+        ("verify --html report.html", "the authenticity report anyone can re-run"),
+        ("publish --out site", "a redacted public archive (ID numbers masked)"),
+        ("fsck", "re-hash every preserved original"),
+    ):
+        print(f"  unsealed {cmd}{case_opt}".ljust(44) + what)
+    print(f"  (the known truth of this invented cache is in {result.truth_path})")
+    if args.no_serve:
+        return 0
+    from unsealed.cli import UserError
+    from unsealed.web import demo_login, port_problem, serve
+
+    if problem := port_problem("127.0.0.1", args.port):
+        raise UserError(f"{problem} (e.g. --port 8001), or skip the workbench with --no-serve")
+    user, password = demo_login(case_dir)
+    print(f"\n3. the web workbench: log in as {user!r} with the password {password}")
+    serve(case_dir, host="127.0.0.1", port=args.port, open_browser=True)
     return 0
