@@ -95,10 +95,10 @@ def register(sub) -> None:
 def cmd_serve(args) -> int:
     from unsealed.cli import UserError
     from unsealed.store.case import default_case_dir
-    from unsealed.web import auth, db, is_loopback, serve
+    from unsealed.web import auth, db, is_loopback, port_problem, serve
 
-    if not 0 < args.port < 65536:
-        raise UserError("--port must be between 1 and 65535")
+    if args.workers < 1:
+        raise UserError("--workers must be 1 or more")
     root = args.case or default_case_dir()
     conn = db.open_writable(root)
     try:
@@ -116,19 +116,9 @@ def cmd_serve(args) -> int:
             "through an https reverse proxy so passwords and cookies are encrypted.",
             file=sys.stderr,
         )
-    if args.workers < 1:
-        raise UserError("--workers must be 1 or more")
-    import os
-    import socket
-
-    try:
-        with socket.create_server((args.host, args.port)):
-            pass
-    except OSError as exc:
-        reason = os.strerror(exc.errno) if exc.errno else str(exc)
-        raise UserError(
-            f"cannot listen on {args.host}:{args.port} ({reason}): choose another --port"
-        ) from exc
+    problem = port_problem(args.host, args.port)
+    if problem:
+        raise UserError(problem.replace("another port", "another --port"))
     serve(
         root,
         host=args.host,

@@ -65,6 +65,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the workbench could not listen on ``host:port`` (a one-line message), or None when it can."""
+    if not 0 < port < 65536:
+        return f"port {port} is not between 1 and 65535"
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        return f"cannot listen on {host}:{port} ({reason}): choose another port"
+
+
 def serve(
     case_dir: Path | str,
     host: str = "127.0.0.1",
@@ -127,4 +139,4 @@ def _open_when_up(host: str, port: int, url: str) -> None:
         return
 
 
-__all__ = ["create_app", "demo_login", "serve"]
+__all__ = ["create_app", "demo_login", "port_problem", "serve"]
