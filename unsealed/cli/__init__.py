@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except (CaseError, UserError, FileNotFoundError) as exc:
+    except (CaseError, UserError, FileNotFoundError, FileExistsError) as exc:
         print(f"unsealed {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

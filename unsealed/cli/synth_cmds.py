@@ -45,6 +45,18 @@ def _synthesize(out: Path, people: int, seed: int):
         bar.close()
 
 
+def _same_demo_cache(truth_path: Path, people: int) -> bool:
+    """True when a previous demo wrote this very cache (same generator, seed and size): reuse it."""
+    import json
+
+    try:
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return truth.get("generator") == "unsealed.synth" and truth.get("seed") == 1 and \
+        len(truth.get("persons", ())) == people
+
+
 def cmd_synth(args) -> int:
     from unsealed.cli import UserError
 
@@ -64,12 +76,18 @@ def cmd_demo(args) -> int:
 
     case_dir = args.case or default_case_dir()
     out = args.out or case_dir.parent / "demo-cache"
-    print(f"1. writing a synthetic police-files cache of {args.people} invented people to {out} ...")
-    result = _synthesize(out, args.people, seed=1)
-    print(f"   {result.files} files in {result.seconds:.1f} s; the known truth is in {result.truth_path}")
+    truth_path = out / "truth.json"
+    if _same_demo_cache(truth_path, args.people):
+        print(f"1. using the synthetic cache of {args.people} invented people already in {out}")
+        cache = out / "cache"
+    else:
+        print(f"1. writing a synthetic police-files cache of {args.people} invented people to {out} ...")
+        result = _synthesize(out, args.people, seed=1)
+        cache = result.cache
+        print(f"   {result.files} files in {result.seconds:.1f} s; the known truth is in {truth_path}")
     print(f"2. ingesting it into the case {case_dir} ...")
     with Case.open(case_dir, create=True) as case:
-        summary = ingest(case, [result.cache], IngestOptions())
+        summary = ingest(case, [cache], IngestOptions())
         st = status(case)
     print(f"   {summary.files} items ({summary.duplicates} duplicates, {summary.failed} unreadable, each with its "
           f"reason) from {human_bytes(summary.bytes)} in {summary.seconds:.1f} s")
@@ -90,7 +108,7 @@ def cmd_demo(args) -> int:
         ("fsck", "re-hash every preserved original"),
     ):
         print(f"  unsealed {cmd}{case_opt}".ljust(44) + what)
-    print(f"  (the known truth of this invented cache is in {result.truth_path})")
+    print(f"  (the known truth of this invented cache is in {truth_path})")
     if args.no_serve:
         return 0
     from unsealed.cli import UserError
