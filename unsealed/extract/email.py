@@ -4,10 +4,8 @@ A message gives its headers as metadata, its readable body as page 1 (a short he
 block first, so names and addresses are searchable), and every attachment or attached
 message as a child file. Damaged parts degrade to status "partial" with the reason.
 
-A mailbox is split into its messages as a stream (mailboxes run to gigabytes), each
-written out as ``0001.eml``... so each goes through this extractor again as its own item;
-the mailbox's own page is a listing of date, sender and subject. The split is written
-here rather than with ``mailbox.mbox``, which opens the evidence file read-write.
+A mailbox is split into its messages by ``mbox.py``; each message then goes through
+this extractor again as its own item.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ import re
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 
@@ -40,13 +38,11 @@ _ENVELOPE = re.compile(rb"From \S+ +[A-Z][a-z]{2} +[A-Z][a-z]{2} +\d{1,2} +\d{1,
 _WORDS = re.compile(r"\w+")
 _MAX_INLINE_DEPTH = 4  # inline messages inside inline messages whose text is shown in the parent
 _PGP_BLOCK = "-----BEGIN PGP MESSAGE-----"
-_MAX_HEADER_BYTES = 256 * 1024
-_LINE_CHUNK = 1024 * 1024
 # compat32 keeps headers as raw text: the modern policy re-parses Content-Type on every
 # get_content_type() call, which made a small message cost ~15 ms instead of ~1 ms.
 # Headers are decoded here instead (encoded words, raw 8-bit bytes). No line-length limit
 # and no ">From" mangling when an attached message is written back out.
-_POLICY = policy.compat32.clone(max_line_length=0, mangle_from_=False)
+POLICY = policy.compat32.clone(max_line_length=0, mangle_from_=False)
 _FOLD = re.compile(r"\r?\n[ \t]")
 _FILENAME = re.compile(r"""\b(?:file)?name\s*=\s*(?:"([^"]*)"|([^;\s]+))""", re.I)
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -66,9 +62,11 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
     """A message's headers, body and attachments; or a mailbox split into its messages."""
     ctx.workdir.mkdir(parents=True, exist_ok=True)
     if probe.kind != "eml":
-        return _mbox(path, ctx)
+        from unsealed.extract.mbox import split_mailbox
+
+        return split_mailbox(path, ctx)
     with open(path, "rb") as fh:
-        msg = BytesParser(policy=_POLICY).parse(fh)
+        msg = BytesParser(policy=POLICY).parse(fh)
     return read_message(msg, ctx)
 
 
@@ -315,7 +313,7 @@ def _body_text(part: Message, walk: _Walk) -> str:
 def _attached_message(part: Message, inner: Message | None, walk: _Walk) -> None:
     if inner is not None:
         try:
-            data = inner.as_bytes(policy=_POLICY)
+            data = inner.as_bytes(policy=POLICY)
         except Exception:  # noqa: BLE001 - fall back to the part's raw payload
             data = _payload(part)
     else:
@@ -377,81 +375,3 @@ def unique_name(name: str, taken: set[str]) -> str:
         candidate = f"{stem} ({n}){dot}{ext}"
     taken.add(candidate.lower())
     return candidate
-
-
-# --- mailboxes -----------------------------------------------------------------------------
-
-
-def _mbox(path: Path, ctx: Context) -> Extraction:
-    """Split a mailbox into its messages, streaming line by line."""
-    children: list[Child] = []
-    listing: list[str] = []
-    problems: list[str] = []
-    out = None
-    header = bytearray()
-    in_header = False
-    blank_pending = b""
-    previous_blank = True
-    at_line_start = True
-
-    def finish() -> None:
-        if out is None:
-            return
-        out.close()
-        meta = _listing_meta(bytes(header))
-        children[-1].modified = meta.get("date")
-        listing.append("\t".join([children[-1].name, meta.get("date") or meta.get("date_raw", ""),
-                                  meta.get("from", ""), meta.get("subject", "")]))
-
-    with open(path, "rb") as fh:
-        while True:
-            line = fh.readline(_LINE_CHUNK)
-            if not line:
-                break
-            starts = at_line_start
-            at_line_start = line.endswith(b"\n")
-            if starts and previous_blank and line.startswith(b"From "):
-                finish()
-                if len(children) >= ctx.limits.max_members:
-                    problems.append(f"message limit reached: kept the first {ctx.limits.max_members} messages")
-                    out = None
-                    break
-                number = len(children) + 1
-                target = ctx.workdir / f"message-{number:06d}.eml"
-                out = open(target, "wb")  # noqa: SIM115 - closed in finish()
-                children.append(Child(name=f"{number:04d}.eml", path=target))
-                header.clear()
-                in_header, blank_pending, previous_blank = True, b"", False
-                continue
-            blank = starts and line.strip() == b""
-            if out is None:
-                previous_blank = blank
-                continue
-            if in_header:
-                if blank or len(header) > _MAX_HEADER_BYTES:
-                    in_header = False
-                else:
-                    header.extend(line)
-            if blank:
-                out.write(blank_pending)  # only the last blank line before a "From " belongs to the mbox
-                blank_pending = line
-            else:
-                out.write(blank_pending)
-                blank_pending = b""
-                out.write(line)
-            previous_blank = blank
-    finish()
-    if not children:
-        problems.append("no message found: the file does not start with an mbox 'From ' line")
-    metadata = {"messages": len(children)}
-    return Extraction(pages=[Page(1, "\n".join(listing))], metadata=metadata, children=children,
-                      status="partial" if problems else "ok", error="; ".join(problems) or None)
-
-
-def _listing_meta(header: bytes) -> dict[str, str]:
-    try:
-        msg = BytesHeaderParser(policy=_POLICY).parsebytes(header)
-        return headers(msg)
-    except Exception:  # noqa: BLE001 - the listing is a convenience; the message itself is kept
-        return {}
-
