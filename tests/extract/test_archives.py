@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from unsealed.extract import archives, registry
-from unsealed.extract.base import Context, Corrupt, Encrypted, Probe
+from unsealed.extract.base import Context, Corrupt, Encrypted
 from unsealed.extract.safe_names import decode_name, link_verdict, safe_name, zip_unicode_path
 from unsealed.ingest.detect import detect
+
+from .probes import probe_of
 
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 RE = CORPORA / "RecursiveExtractor/RecursiveExtractor.Tests/TestData/TestDataArchives"
@@ -32,10 +34,6 @@ needs_unar = pytest.mark.skipif(shutil.which("unar") is None and shutil.which("u
                                 reason="no RAR tool (unar/unrar) installed")
 
 
-def probe_of(path: Path, kind: str | None = None) -> Probe:
-    d = detect(path)
-    return Probe(kind=kind or d.kind, mime=d.mime, name=path.name, size=path.stat().st_size,
-                 head=path.read_bytes()[:8192])
 
 
 def unpack(path: Path, tmp_path: Path, kind: str | None = None, **ctx):

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from unsealed.extract import doc, rtf
-from unsealed.extract.base import Context, Probe
-from unsealed.ingest.detect import detect
+from unsealed.extract.base import Context
+
+from .probes import probe_of
 
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
@@ -17,9 +18,6 @@ MS = TIKA / "tika-parser-microsoft-module/src/test/resources/test-documents"
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="peer corpora not present")
 
 
-def probe_of(path: Path) -> Probe:
-    d = detect(path)
-    return Probe(kind=d.kind, mime=d.mime, name=path.name, size=path.stat().st_size, head=path.read_bytes()[:8192])
 
 
 def run(module, path: Path, tmp_path: Path, **ctx):

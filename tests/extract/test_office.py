@@ -11,6 +11,8 @@ from unsealed.extract import office
 from unsealed.extract.base import Context, Corrupt, Encrypted, Hostile, Probe
 from unsealed.ingest.detect import detect
 
+from .probes import probe_of
+
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
 MS = TIKA / "tika-parser-microsoft-module/src/test/resources/test-documents"
@@ -19,9 +21,6 @@ MISC = TIKA / "tika-parser-miscoffice-module/src/test/resources/test-documents"
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="peer corpora not present")
 
 
-def probe_of(path: Path) -> Probe:
-    d = detect(path)
-    return Probe(kind=d.kind, mime=d.mime, name=path.name, size=path.stat().st_size, head=path.read_bytes()[:8192])
 
 
 def run(path: Path, tmp_path: Path, **ctx):

@@ -8,7 +8,8 @@ import pytest
 
 from unsealed.extract import pdf
 from unsealed.extract.base import Context, Corrupt, Encrypted, Limits, Probe
-from unsealed.ingest.detect import detect
+
+from .probes import probe_of
 
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA_PDF = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules" \
@@ -18,9 +19,6 @@ ENCRYPTION = CORPORA / "pdfminer.six/samples/encryption"
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="peer corpora not present")
 
 
-def probe_of(path: Path) -> Probe:
-    d = detect(path)
-    return Probe(kind=d.kind, mime=d.mime, name=path.name, size=path.stat().st_size, head=path.read_bytes()[:8192])
 
 
 def run(path: Path, tmp_path: Path, **ctx):

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from unsealed.extract import sheets
-from unsealed.extract.base import Context, Corrupt, Encrypted, Hostile, Limits, Probe
-from unsealed.ingest.detect import detect
+from unsealed.extract.base import Context, Corrupt, Encrypted, Hostile, Limits
+
+from .probes import probe_of
 
 CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 CALAMINE = CORPORA / "calamine/tests"
@@ -22,10 +23,6 @@ TIKA_MS = (CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-stand
 corpora = pytest.mark.skipif(not CORPORA.is_dir(), reason="peer corpora not present")
 
 
-def probe_of(path: Path, kind: str | None = None) -> Probe:
-    d = detect(path)
-    return Probe(kind=kind or d.kind, mime=d.mime, name=path.name, size=path.stat().st_size,
-                 head=path.read_bytes()[:8192])
 
 
 def run(path: Path, tmp_path: Path, kind: str | None = None, **ctx):
