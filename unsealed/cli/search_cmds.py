@@ -32,12 +32,16 @@ def register(sub) -> None:
 
 
 def cmd_search(args) -> int:
-    from unsealed.search import search
+    from unsealed.cli import UserError
+    from unsealed.search import SearchError, search
     from unsealed.store.case import Case
 
     with Case.open(args.case, readonly=False) as case:
-        result = search(case, args.query, type=args.type, path=args.path, date_from=args.date_from,
-                        date_to=args.date_to, limit=args.limit, offset=args.offset)
+        try:
+            result = search(case, args.query, type=args.type, path=args.path, date_from=args.date_from,
+                            date_to=args.date_to, limit=args.limit, offset=args.offset)
+        except SearchError as exc:
+            raise UserError(str(exc)) from exc
     if args.json:
         print_json(result)
         return 0
@@ -72,10 +76,14 @@ def _terminal_snippet(snippet: str) -> str:
 
 
 def cmd_reindex(args) -> int:
-    from unsealed.search import rebuild_index
+    from unsealed.cli import UserError
+    from unsealed.search import SearchError, rebuild_index
     from unsealed.store.case import Case
 
     with Case.open(args.case) as case:
-        n = rebuild_index(case)
-    print(f"search index rebuilt: {n} documents (pages and table rows)")
+        try:
+            n = rebuild_index(case)
+        except SearchError as exc:
+            raise UserError(str(exc)) from exc
+    print(f"search index rebuilt: {n} documents (pages, table rows and one per file)")
     return 0
