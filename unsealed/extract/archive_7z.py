@@ -58,7 +58,22 @@ def _open(fp: IO[bytes], passwords: tuple[str, ...]) -> tuple[Any, str | None]:
 def _writer_factory(sink: Sink, entries: dict[str, Any], done: set[str], open_writers: dict[str, Any]):
     from py7zr.io import Py7zIO, WriterFactory
 
-    class LinkIO(Py7zIO):
+    class WriteOnlyIO(Py7zIO):
+        """py7zr only writes into these sinks: reading and seeking are no-ops."""
+
+        def read(self, size: int | None = None) -> bytes:
+            return b""
+
+        def seek(self, offset: int, whence: int = 0) -> int:
+            return 0
+
+        def seekable(self) -> bool:
+            return False
+
+        def flush(self) -> None:
+            pass
+
+    class LinkIO(WriteOnlyIO):
         """Collects a symbolic link's target (its content in 7z) instead of writing a file."""
 
         def __init__(self, key: str):
@@ -69,18 +84,6 @@ def _writer_factory(sink: Sink, entries: dict[str, Any], done: set[str], open_wr
                 self.data += bytes(s[: 4096 - len(self.data)])
             return len(s)
 
-        def read(self, size: int | None = None) -> bytes:
-            return b""
-
-        def seek(self, offset: int, whence: int = 0) -> int:
-            return 0
-
-        def seekable(self) -> bool:
-            return False
-
-        def flush(self) -> None:
-            pass
-
         def size(self) -> int:
             return len(self.data)
 
@@ -90,24 +93,12 @@ def _writer_factory(sink: Sink, entries: dict[str, Any], done: set[str], open_wr
             sink.record(name, status, error, iso_time(entry.lastwritetime_dt))
             done.add(self.key)
 
-    class MemberIO(Py7zIO):
+    class MemberIO(WriteOnlyIO):
         def __init__(self, key: str, writer: MemberWriter):
             self.key, self.writer = key, writer
 
         def write(self, s: bytes | bytearray) -> int:
             return self.writer.write(bytes(s))
-
-        def read(self, size: int | None = None) -> bytes:
-            return b""
-
-        def seek(self, offset: int, whence: int = 0) -> int:
-            return 0
-
-        def seekable(self) -> bool:
-            return False
-
-        def flush(self) -> None:
-            pass
 
         def size(self) -> int:
             return self.writer.size

@@ -22,6 +22,7 @@ from unsealed.extract.archive_sink import (
     Sink,
     describe,
     iso_time,
+    read_link_target,
     wrong_passwords,
 )
 from unsealed.extract.base import Child, Corrupt, Encrypted, Unsupported
@@ -110,7 +111,7 @@ def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: di
     modified = iso_time(info.mtime) or iso_time(info.date_time)
     redir = info.file_redir
     if info.is_symlink():
-        target = redir[2] if redir else _small_read(rf, info)
+        target = redir[2] if redir else read_link_target(lambda: rf.open(info))
         status, error = link_verdict(name, target)
         sink.record(name, status, error, modified)
         return
@@ -148,12 +149,3 @@ def _member(rf: Any, info: Any, sink: Sink, passwords: tuple[str, ...], seen: di
     if child.path is not None:
         seen[safe_name(name)[0]] = child
 
-
-def _small_read(rf: Any, info: Any) -> str:
-    try:
-        with rf.open(info) as fh:
-            return fh.read(4096).decode("utf-8", "replace")
-    except PASS_THROUGH:
-        raise
-    except Exception as exc:  # noqa: BLE001 - an unreadable link target is still reported
-        return f"(unreadable target: {describe(exc)})"

@@ -82,6 +82,18 @@ def iso_time(value: Any) -> str | None:
     return None
 
 
+def read_link_target(open_member) -> str:
+    """The target a symbolic-link member names (its content), from ``open_member()``; never raises
+    for damage: an unreadable target is reported as such."""
+    try:
+        with open_member() as fh:
+            return fh.read(4096).decode("utf-8", "replace")
+    except PASS_THROUGH:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an unreadable link target is still reported
+        return f"(unreadable target: {describe(exc)})"
+
+
 def describe(exc: BaseException) -> str:
     """A short, readable reason from a library exception."""
     text = str(exc).strip() or type(exc).__name__

@@ -23,6 +23,7 @@ from unsealed.extract.archive_sink import (
     describe,
     human,
     iso_time,
+    read_link_target,
     wrong_passwords,
 )
 from unsealed.extract.safe_names import decode_name, link_verdict, zip_unicode_path
@@ -191,13 +192,7 @@ class _Reader:
         return fp.read(4) == b"PK\x03\x04"
 
     def link_target(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
-        try:
-            with zf.open(info) as fh:
-                return fh.read(4096).decode("utf-8", "replace")
-        except PASS_THROUGH:
-            raise
-        except Exception as exc:  # noqa: BLE001 - an unreadable link target is still reported
-            return f"(unreadable target: {describe(exc)})"
+        return read_link_target(lambda: zf.open(info))
 
     def encrypted_member(self, zf: zipfile.ZipFile, index: int, info: zipfile.ZipInfo, name: str,
                          modified: str | None) -> None:

@@ -10,12 +10,12 @@ usable number anywhere are listed as unlinked.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from unsealed.records import dates, idnumber
+from unsealed.store.catalog import metadata_of
 
 IMAGE_KINDS = ("jpeg", "png", "gif", "tiff", "webp", "heic", "bmp", "jp2")
 # Metadata keys never worth scanning for an ID number.
@@ -79,7 +79,7 @@ def scan(conn: sqlite3.Connection) -> Iterator[PhotoIds]:
         IMAGE_KINDS,
     )
     for item_id, path, meta_text in rows:
-        metadata = _metadata(meta_text)
+        metadata = metadata_of(meta_text)
         found, basis = ids_in_path(path)
         if basis == "folder" or not found:
             meta_found, meta_basis = ids_in_metadata(metadata)
@@ -87,12 +87,3 @@ def scan(conn: sqlite3.Connection) -> Iterator[PhotoIds]:
                 found, basis = meta_found, meta_basis
         yield PhotoIds(item_id, path, tuple(found), basis, taken_at(path, metadata, found))
 
-
-def _metadata(text: str | None) -> dict:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -91,6 +91,17 @@ def clean(text: str | None) -> str | None:
         return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
 
 
+def metadata_of(text: str | None) -> dict:
+    """An extraction's stored metadata JSON as a dict ({} when missing or not an object)."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _json(obj) -> str:
     return clean(json.dumps(obj, ensure_ascii=False, default=str))
 

@@ -10,13 +10,13 @@ case path, so two people verifying the same cache get the same report.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
 from unsealed.people.photos import IMAGE_KINDS  # noqa: F401  (re-exported for the checks)
+from unsealed.store.catalog import metadata_of
 
 # Report order. Each name is a module under unsealed.verify exposing CHECK.
 CHECKS = (
@@ -185,7 +185,7 @@ class Context:
             if (path, sha) in seen:  # the same logical path under two source roots
                 continue
             seen.add((path, sha))
-            out.append(ItemMeta(path, sha, kind, depth, modified, _json_object(meta)))
+            out.append(ItemMeta(path, sha, kind, depth, modified, metadata_of(meta)))
         out.sort(key=lambda m: (m.path, m.sha256))
         return out
 
@@ -242,12 +242,3 @@ def _id_sort(rec: TableRecord) -> str:
     first = rec.first("id_number") or rec.first("name")
     return first[0] if first else ""
 
-
-def _json_object(text: str | None) -> dict:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
