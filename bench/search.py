@@ -24,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from unsealed.search import tantivy_engine as te  # noqa: E402
+from unsealed.search.analysis import Analyser  # noqa: E402
 from unsealed.search.engine import BlobInfo, Filters, Part  # noqa: E402
+from unsealed.search.feed import BlobJob, feed  # noqa: E402
 from unsealed.search.query import parse  # noqa: E402
 
 ZH2 = ["开枪", "警察", "学生", "政府", "监控", "逮捕", "抗议", "维稳", "档案", "收押", "新疆", "看守"]
@@ -104,20 +106,25 @@ def generate(n: int, seed: int) -> tuple[list[bytes], dict]:
     return docs, truth
 
 
-def build(folder: Path, docs: list[bytes], heap_mb: int, threads: int, stem: bool) -> dict:
-    """Index the documents through the engine class; wall and CPU seconds, index bytes."""
+def build(folder: Path, docs: list[bytes], heap_mb: int, threads: int, stem: bool, workers: int | None) -> dict:
+    """Index the documents as ``sync_index`` does (feed + analysis workers); wall and CPU seconds, index bytes."""
     engine = te.TantivyEngine.create(folder, heap_bytes=heap_mb * 1_000_000, threads=threads, stem=stem)
     families = [("pdf", "pdf"), ("docx", "doc"), ("xlsx", "sheet"), ("jpeg", "image"), ("eml", "email")]
+
+    def jobs():
+        for i, raw in enumerate(docs):
+            kind, fam = families[i % len(families)]
+            blob = BlobInfo(sha256=f"{i:064x}", item_id=i + 1, duplicates=1, kind=kind, family=fam,
+                            paths=[f"folder{i % 50}/sub{i % 7}/doc{i}.{kind}"],
+                            day=20170000 + (i % 2) * 10000 + (i % 12 + 1) * 100 + i % 28 + 1)
+            yield BlobJob(blob.sha256, blob, [Part(raw.decode("utf-8"), page=1)])
+
     t0, c0 = time.perf_counter(), _cpu()
-    for i, raw in enumerate(docs):
-        kind, fam = families[i % len(families)]
-        blob = BlobInfo(sha256=f"{i:064x}", item_id=i + 1, duplicates=1, kind=kind, family=fam,
-                        paths=[f"folder{i % 50}/sub{i % 7}/doc{i}.{kind}"],
-                        day=20170000 + (i % 2) * 10000 + (i % 12 + 1) * 100 + i % 28 + 1)
-        engine.add_blob(blob, [Part(raw.decode("utf-8"), page=1)], replace=False)
-    engine.commit()
-    engine.close()  # waits for the merges
-    t1, c1 = time.perf_counter(), _cpu()
+    with Analyser(workers) as analyser:
+        feed(engine, jobs(), lambda job, n: None, analyser, replace_existing=False)  # a new index, as sync_index
+        engine.commit()
+        engine.close()  # waits for the merges
+        t1, c1 = time.perf_counter(), _cpu() + analyser.worker_seconds
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
     return {"build_time": t1 - t0, "build_cpu": c1 - c0, "size": size}
 
@@ -185,6 +192,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10, help="timed runs per query")
     ap.add_argument("--heap", type=int, default=256, help="writer heap in MB")
     ap.add_argument("--threads", type=int, default=0, help="indexing threads (0: tantivy decides)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="text-analysis worker processes (default: one per core; 0: none)")
     ap.add_argument("--no-stem", action="store_true", help="leave out the English stem field")
     ap.add_argument("--dir", type=Path, help="where to build the index (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true")
@@ -198,7 +207,7 @@ def main() -> None:
         docs, truth = generate(args.docs, args.seed)
         gen_time = time.perf_counter() - t
         mb = sum(map(len, docs)) / 1e6
-        stats = build(folder, docs, args.heap, args.threads, stem=not args.no_stem)
+        stats = build(folder, docs, args.heap, args.threads, stem=not args.no_stem, workers=args.workers)
         docs = docs[:args.catalog]
         print(f"docs: {args.docs}")
         print(f"stem field: {'no' if args.no_stem else 'yes'}")
@@ -206,7 +215,7 @@ def main() -> None:
         print(f"generate: {gen_time:.1f} s (not counted below)")
         print(f"build: {stats['build_time']:.1f} s")
         print(f"build rate: {args.docs / stats['build_time']:.0f} docs/s")
-        print(f"build CPU: {stats['build_cpu']:.1f} s (all threads)")
+        print(f"build CPU: {stats['build_cpu']:.1f} s (all threads and analysis workers)")
         print(f"build rate per CPU-second: {args.docs / stats['build_cpu']:.0f} docs/CPU-s")
         print(f"load average while building: {os.getloadavg()[0]:.1f} (2 cores)")
         print(f"index size: {stats['size'] / 1e6:.1f} MB")

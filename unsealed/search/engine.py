@@ -43,6 +43,7 @@ class BlobInfo:
     family: str
     paths: list[str]  # logical paths of those items (capped)
     day: int | None = None  # document date as YYYYMMDD (month/day 00 when unknown)
+    analysed_paths: tuple[list[str], list[str], list[str]] | None = None  # analysis.analyse_paths(paths)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Part:
     sheet: str | None = None
     row: int | None = None
     offset: int = 0  # where this chunk starts in a long page's text
+    analysed: tuple[str, str, str] | None = None  # analysis.analyse(text), when done ahead (feed.py)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from unsealed.ingest.detect import family_of
 from unsealed.search import documents, normalize
 from unsealed.search.dates import document_day
 from unsealed.search.engine import BlobInfo, Engine, IndexMissing, IndexOutdated, Part, SearchError
+from unsealed.search.feed import BlobJob, feed
 from unsealed.search.tantivy_engine import TantivyEngine
 
 INDEX_DIR = "index"
@@ -159,29 +160,41 @@ def _index_pending(conn: sqlite3.Connection, engine: Engine, progress: Progress 
     total = conn.execute("SELECT count(*) " + _PENDING, (version,)).fetchone()[0]
     if progress:
         progress(0, total)
-    last, done, added, pending_docs = "", 0, 0, 0
+    state = {"done": 0, "pending_docs": 0}
     marks: list[tuple[str, int, str]] = []
+
+    def done(job: BlobJob, n: int) -> None:
+        marks.append(job.mark)
+        state["pending_docs"] += n + 1
+        state["done"] += 1
+        if state["pending_docs"] >= COMMIT_DOCS:
+            _commit(conn, engine, marks)
+            marks.clear()
+            state["pending_docs"] = 0
+        if progress:
+            progress(state["done"], total)
+
+    # an empty index holds no old documents to delete first (a third faster for a first build)
+    added = feed(engine, _pending_jobs(conn, version), done, replace_existing=engine.num_docs() > 0)
+    if marks:
+        _commit(conn, engine, marks)
+    return added
+
+
+def _pending_jobs(conn: sqlite3.Connection, version: int) -> Iterator[BlobJob]:
+    """The blobs to index, read from the catalog in batches (each with the mark to record once durable)."""
+    last = ""
     while True:
         batch = conn.execute(
             "SELECT e.sha256, e.version, e.done_at, e.metadata, b.kind " + _PENDING
             + " AND e.sha256 > ? ORDER BY e.sha256 LIMIT ?", (version, last, BATCH_BLOBS)).fetchall()
         if not batch:
-            break
+            return
         for sha, ext_version, done_at, metadata, kind in batch:
             last = sha
-            n = _index_blob(conn, engine, sha, kind or "unknown", documents.load_metadata(metadata))
-            added += n
-            pending_docs += n + 1
-            marks.append((sha, version, f"{ext_version}|{done_at}"))
-            if pending_docs >= COMMIT_DOCS:
-                _commit(conn, engine, marks)
-                marks, pending_docs = [], 0
-            done += 1
-            if progress:
-                progress(done, total)
-    if marks:
-        _commit(conn, engine, marks)
-    return added
+            job = _blob_job(conn, sha, kind or "unknown", documents.load_metadata(metadata))
+            job.mark = (sha, version, f"{ext_version}|{done_at}")
+            yield job
 
 
 def _commit(conn: sqlite3.Connection, engine: Engine, marks: list[tuple[str, int, str]]) -> None:
@@ -194,19 +207,18 @@ def _mark_indexed(conn: sqlite3.Connection, marks: list[tuple[str, int, str]]) -
         conn.executemany("INSERT OR REPLACE INTO search_indexed(sha256, version, stamp) VALUES (?, ?, ?)", marks)
 
 
-def _index_blob(conn: sqlite3.Connection, engine: Engine, sha: str, kind: str, metadata: dict) -> int:
+def _blob_job(conn: sqlite3.Connection, sha: str, kind: str, metadata: dict) -> BlobJob:
     items = conn.execute("SELECT id, path, modified FROM items WHERE sha256 = ? ORDER BY id LIMIT ?",
                          (sha, MAX_PATHS)).fetchall()
     if not items:  # no item holds it (yet): nothing to show a hit as
-        engine.delete_blob(sha)
-        return 0
+        return BlobJob(sha, None)
     count = len(items)
     if count == MAX_PATHS:
         count = conn.execute("SELECT count(*) FROM items WHERE sha256 = ?", (sha,)).fetchone()[0]
     paths = [r[1] for r in items]
     blob = BlobInfo(sha256=sha, item_id=items[0][0], duplicates=count, kind=kind, family=family_of(kind),
                     paths=paths, day=document_day(metadata, items[0][2]))
-    return engine.add_blob(blob, _parts(conn, sha, paths, metadata))
+    return BlobJob(sha, blob, _parts(conn, sha, paths, metadata))
 
 
 def _parts(conn: sqlite3.Connection, sha: str, paths: list[str], metadata: dict) -> Iterator[Part]:

@@ -1,38 +1,22 @@
-"""Text folding and tokenization shared by the indexer, the query side and the snippets.
+"""Text folding shared by the indexer, the query side and the snippets.
 
 Everything that is indexed and everything that is searched for goes through
-:func:`normalise` and then the same tantivy analyzer, so a query can only match
-what the index holds. The folding is written here because no library does this
-particular combination: NFKC (full-width/half-width forms, Arabic presentation
-forms, ligatures), removal of Arabic diacritics/tatweel and invisible format
-characters, Arabic-Indic digits to ASCII, case folding, and removal of the
-name separators (``阿依古丽·吐尔逊``) between Han characters.
-
-Tokens (see :data:`TOKEN_PATTERN`): one Han character, a run of other letters,
-marks and digits (a Latin, Uyghur-Arabic or Cyrillic word, a number, an ID
-number with its check ``x``), or a single punctuation mark. Chinese words are
-found as phrases of consecutive single-character tokens; punctuation marks are
-tokens so that a phrase never matches across ``。``, ``,`` or a table-cell
-boundary, while whitespace and line breaks (PDF layout) are skipped.
+:func:`normalise` and then :mod:`unsealed.search.tokenize`, so a query can only
+match what the index holds. The folding is written here because no library does
+this particular combination: NFKC (full-width/half-width forms, Arabic
+presentation forms, ligatures), removal of Arabic diacritics/tatweel and
+invisible format characters, Arabic-Indic digits to ASCII, case folding, and
+removal of the name separators (``阿依古丽·吐尔逊``) between Han characters.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-
-import tantivy
 
 # Bump when the folding, the tokens or the index schema change: the index is then rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
-TOKENIZER = "unsealed_text"
-STEM_TOKENIZER = "unsealed_stem"
-
-TOKEN_PATTERN = r"\p{Han}|[\p{L}\p{M}\p{N}--\p{Han}]+|[^\s\p{L}\p{M}\p{N}]"
-# English stemming applies to Latin-script words only (ULY Uyghur is Latin too and gets stemmed alike).
-STEM_PATTERN = r"\p{Latin}+"
 
 # Characters deleted outright.
 _DELETE = (
@@ -54,17 +38,16 @@ _FOLD.update({cp: " " for cp in range(0x00, 0x20) if chr(cp) not in "\t\n\r"})  
 _FOLD.update({0x7F: " "})
 
 # Han and kana (without the katakana middle dot U+30FB, which is itself a separator).
-_HAN_RE = (
+HAN_RANGES = (
     "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3041-\u3096\u30a1-\u30fa\u30fc-\u30ff"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 )
 # Name separators: · • . ・ ‧ ･ ∙ ⋅ ⸱ ㆍ and the Greek ano teleia (NFKC turns ． ﹒ ․ into '.' and ･ into ・).
 _SEPARATORS = "\u00b7\u2022.\u30fb\u2027\uff65\u2219\u22c5\u2e31\u318d\u0387"
 _SEP_RUN = re.compile(rf"\s*[{_SEPARATORS}](?:\s*[{_SEPARATORS}])*\s*")
-_HAN_CHAR = re.compile(rf"[{_HAN_RE}]")
+HAN_CHAR = re.compile(rf"[{HAN_RANGES}]")
 _LATIN = "a-z\u00aa\u00ba\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-_LATIN_WORD = re.compile(f"[{_LATIN}]+")
-_LATIN_RUN = re.compile(f"[{_LATIN}A-Z\u00c0-\u00d6\u00d8-\u00de]+")
+LATIN_WORD = re.compile(f"[{_LATIN}]+")
 # An ID number or other long number: matched by prefix as well as whole.
 AUTO_PREFIX_DIGITS = 6
 _ID_LIKE = re.compile(rf"[0-9]{{{AUTO_PREFIX_DIGITS},}}x?")
@@ -78,7 +61,7 @@ _MAY_SEPARATE = re.compile(f"[{_SEPARATORS}]")
 def _name_separators(text: str) -> list[tuple[int, int]]:
     """Spans of separator runs (with surrounding spaces) that stand between two Han characters."""
     spans = []
-    han = _HAN_CHAR.match
+    han = HAN_CHAR.match
     for m in _SEP_RUN.finditer(text):
         a, b = m.span()
         if a > 0 and b < len(text) and han(text, a - 1) and han(text, b):
@@ -119,11 +102,6 @@ def normalise(text: str) -> str:
         if spans:
             return _drop(text, spans)
     return text
-
-
-def latin_words(folded: str) -> str:
-    """Only the Latin-script words of normalised text: what the stem field needs to see."""
-    return " ".join(_LATIN_RUN.findall(folded))
 
 
 _PIECES: dict[str, str] = {}
@@ -176,56 +154,6 @@ def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(keep_text), keep_s, keep_e
 
 
-# Both analyzers see only normalise()d, hence already case-folded, text: no lower-case filter (it would
-# cost 15% of the indexing time for nothing).
-
-
-@lru_cache(maxsize=1)
-def text_analyzer() -> tantivy.TextAnalyzer:
-    """The analyzer of the main text field (tokens as described in the module docstring)."""
-    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN)).build()
-
-
-@lru_cache(maxsize=1)
-def stem_analyzer() -> tantivy.TextAnalyzer:
-    """The analyzer of the stemmed field: Latin words, English Snowball stems."""
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(STEM_PATTERN))
-            .filter(tantivy.Filter.stemmer("english")).build())
-
-
-def tokens(text: str) -> list[str]:
-    """The index tokens of ``text`` (normalised first)."""
-    return text_analyzer().analyze(normalise(text))
-
-
-def token_spans(folded: str) -> list[tuple[str, int, int]]:
-    """Tokens of already-normalised text with their character offsets."""
-    return [(t.text, t.char_offset_from, t.char_offset_to) for t in text_analyzer().pre_tokenize(folded).tokens]
-
-
-def stem_spans(folded: str) -> dict[int, str]:
-    """English stems of the Latin words of already-normalised text, keyed by start offset."""
-    return {t.char_offset_from: t.text for t in stem_analyzer().pre_tokenize(folded).tokens}
-
-
-def stem(word: str) -> str | None:
-    """The English stem of one normalised Latin word, or None for anything else."""
-    if not _LATIN_WORD.fullmatch(word):
-        return None
-    out = stem_analyzer().analyze(word)
-    return out[0] if len(out) == 1 else None
-
-
-def is_han(token: str) -> bool:
-    """True for a single Han or kana character token."""
-    return len(token) == 1 and _HAN_CHAR.match(token) is not None
-
-
-def is_punct(token: str) -> bool:
-    """True for a punctuation/symbol token."""
-    return len(token) == 1 and unicodedata.category(token)[0] not in "LMN"
-
-
 def id_prefixes(folded: str) -> str:
     """Every prefix (6 digits or more) of every ID-like token of normalised text, space-separated.
 
@@ -244,7 +172,7 @@ def id_prefixes(folded: str) -> str:
 
 
 def _glued(ch: str) -> bool:
-    return (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not _HAN_CHAR.match(ch)
+    return (ch.isalnum() or unicodedata.category(ch)[0] == "M") and not HAN_CHAR.match(ch)
 
 
 def is_id_like(token: str) -> bool:

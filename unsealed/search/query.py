@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from unsealed.search import normalize
+from unsealed.search import normalize, tokenize
 
 
 @dataclass(frozen=True)
@@ -258,21 +258,21 @@ class Terms:
 
 def plan_text(node: Text) -> Terms | None:
     """Tokens, prefix and stem of a text leaf, exactly as the index holds them; None when nothing is left."""
-    toks = normalize.tokens(node.text)
+    toks = tokenize.tokens(node.text)
     if not node.phrase:
         # "张伟," or "(police)": surrounding punctuation is not part of the word, and a lone "·" is no word
-        while toks and normalize.is_punct(toks[0]):
+        while toks and tokenize.is_punct(toks[0]):
             toks.pop(0)
-        while toks and normalize.is_punct(toks[-1]):
+        while toks and tokenize.is_punct(toks[-1]):
             toks.pop()
     if not toks:
         return None
     last = toks[-1]
-    prefix = node.prefix and not normalize.is_han(last) and not normalize.is_punct(last)
+    prefix = node.prefix and not tokenize.is_han(last) and not tokenize.is_punct(last)
     if len(toks) == 1 and normalize.is_id_like(last) and not node.phrase:
         prefix = True
     # a quoted word is exact: no stemming, no automatic ID prefix
-    stem = normalize.stem(last) if len(toks) == 1 and not prefix and not node.phrase else None
+    stem = tokenize.stem(last) if len(toks) == 1 and not prefix and not node.phrase else None
     return Terms(tuple(toks), prefix, stem)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from unsealed.search import normalize
+from unsealed.search import normalize, tokenize
 from unsealed.search.query import Terms
 
 WIDTH = 240  # characters of original text shown
@@ -43,8 +43,8 @@ def find(text: str, terms: list[Terms]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     folded, starts, ends = normalize.normalise_with_map(text)
-    toks = normalize.token_spans(folded)
-    stems = normalize.stem_spans(folded) if any(t.stem for t in terms) else {}
+    toks = tokenize.token_spans(folded)
+    stems = tokenize.stem_spans(folded) if any(t.stem for t in terms) else {}
     words = [t[0] for t in toks]
     at: dict[str, list[int]] = {}
     for i, w in enumerate(words):
@@ -88,7 +88,7 @@ def _locate(text: str, terms: list[Terms]) -> int:
     low = text.lower()
     best = None
     for t in terms:
-        needle = "".join(t.tokens) if all(normalize.is_han(x) for x in t.tokens) else t.tokens[0]
+        needle = "".join(t.tokens) if all(tokenize.is_han(x) for x in t.tokens) else t.tokens[0]
         pos = low.find(needle)
         if pos < 0 and t.stem:
             pos = low.find(t.stem)

@@ -1,9 +1,9 @@
 """The embedded search engine: a tantivy index in the case folder.
 
 One tantivy document per part (page, table row, or the file itself). The text
-field holds :func:`normalize.normalise`-folded text split by the regex
-tokenizer (one Han character per token, phrase queries for words); a second
-field holds English stems for Latin words. Nothing but ids and small facts is
+field holds :func:`normalize.normalise`-folded text cut into tokens by
+:mod:`unsealed.search.tokenize` (one Han character per token, phrase queries for
+words); a second field holds English stems for Latin words. Nothing but ids and small facts is
 stored: snippets are cut from the catalog's text.
 
 The query tree of :mod:`unsealed.search.query` is translated into
@@ -22,8 +22,8 @@ from pathlib import Path as FsPath
 import tantivy
 
 from unsealed.ingest.detect import KINDS
+from unsealed.search import analysis, normalize, paths, tokenize
 from unsealed.search import facets as facetmod
-from unsealed.search import normalize, paths
 from unsealed.search.engine import (
     BlobInfo,
     Engine,
@@ -54,7 +54,7 @@ def build_schema(stem: bool = True) -> tantivy.Schema:
     sb.add_text_field("family", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("pathkey", tokenizer_name="raw", index_option="basic")
-    sb.add_text_field("path", tokenizer_name=normalize.TOKENIZER, index_option="position")
+    sb.add_text_field("path", tokenizer_name=tokenize.TOKENIZER, index_option="position")
     sb.add_text_field("folder", fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("day", indexed=True, fast=True)
@@ -63,17 +63,17 @@ def build_schema(stem: bool = True) -> tantivy.Schema:
     sb.add_text_field("sheet", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("row", stored=True)
     sb.add_integer_field("offset", stored=True)
-    sb.add_text_field("body", tokenizer_name=normalize.TOKENIZER, index_option="position")
+    sb.add_text_field("body", tokenizer_name=tokenize.TOKENIZER, index_option="position")
     sb.add_text_field("idpre", tokenizer_name="whitespace", index_option="basic")  # normalize.id_prefixes
     if stem:
-        sb.add_text_field("stem", tokenizer_name=normalize.STEM_TOKENIZER, index_option="freq")
+        sb.add_text_field("stem", tokenizer_name=tokenize.STEM_TOKENIZER, index_option="freq")
     return sb.build()
 
 
 def _register(index: tantivy.Index) -> None:
     # tantivy does not persist custom tokenizers: register them on every open
-    index.register_tokenizer(normalize.TOKENIZER, normalize.text_analyzer())
-    index.register_tokenizer(normalize.STEM_TOKENIZER, normalize.stem_analyzer())
+    index.register_tokenizer(tokenize.TOKENIZER, tokenize.text_analyzer())
+    index.register_tokenizer(tokenize.STEM_TOKENIZER, tokenize.stem_analyzer())
 
 
 def _version_info() -> dict:
@@ -158,12 +158,10 @@ class TantivyEngine(Engine):
         writer = self._w()
         if replace:
             writer.delete_documents_by_term("sha", blob.sha256)
+        keys, tokens, folders = blob.analysed_paths or analysis.analyse_paths(blob.paths)
         shared: dict = {
             "sha": blob.sha256, "item": blob.item_id, "dups": blob.duplicates,
-            "family": blob.family, "kind": blob.kind,
-            "pathkey": [paths.path_key(p) for p in blob.paths],
-            "path": [normalize.normalise(p) for p in blob.paths],
-            "folder": sorted({paths.folder_of(p) for p in blob.paths}),
+            "family": blob.family, "kind": blob.kind, "pathkey": keys, "path": tokens, "folder": folders,
         }
         if blob.day is not None:
             shared["day"] = blob.day
@@ -171,11 +169,10 @@ class TantivyEngine(Engine):
         n = 0
         for part in parts:
             fields = dict(shared)
-            folded = normalize.normalise(part.text)
-            fields["body"] = folded
-            if self.stem:
-                fields["stem"] = normalize.latin_words(folded)
-            ids = normalize.id_prefixes(folded)
+            body, words, ids = part.analysed or analysis.analyse(part.text)
+            fields["body"] = body
+            if self.stem and words:
+                fields["stem"] = words
             if ids:
                 fields["idpre"] = ids
             if part.page is not None:
