@@ -82,3 +82,27 @@ def test_id_prefixes_for_fast_prefix_search():
     assert "6531211990" in prefixes  # from the full ID, not from the glued "id6531211990"
     assert prefixes.count("653121") == 2  # the ID's prefix and the bare 653121
     assert N.id_prefixes("12345 2018") == ""
+
+
+def test_normalise_with_map_on_random_mixed_text_agrees_and_maps_each_character_to_its_source():
+    import random
+
+    pool = list("abcXYZ019 .,-_/\n\t") + list("中文阿依古丽吐尔逊开枪") + list("ＡＺ１２，。（）\u3000") + [
+        "\u00b7", "\u2022", "\u30fb", "\u0301", "\u0308", "ß", "ﬁ", "\ufe8f", "\ufed9", "\u0640", "\u064e",
+        "\u200b", "\u00ad", "İ", "Σ", "\u06f3", "\x07", "\x7f"]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        folded, starts, ends = N.normalise_with_map(text)
+        assert folded == N.normalise(text), repr(text)
+        assert len(starts) == len(ends) == len(folded)
+        for i, ch in enumerate(folded):
+            assert ch in N._fold_piece(text[starts[i]:ends[i]]), (repr(text), i)
+
+
+def test_every_plain_character_folds_alone_to_one_character():
+    plain = [chr(c) for c in range(0x10000) if N._PLAIN_RUN.fullmatch(chr(c))]
+    assert len(plain) > 27000
+    for ch in plain:
+        assert len(N._fold_piece(ch)) == 1, hex(ord(ch))
+        assert N.normalise_with_map(ch + "a")[0] == N._fold_piece(ch) + "a", hex(ord(ch))

@@ -65,14 +65,15 @@ def _int(value: Any, name: str, lo: int, hi: int) -> int:
 
 
 def search(case, query: str, *, type: Any = None, path: str | None = None, date_from: str | None = None,
-           date_to: str | None = None, limit: int = 20, offset: int = 0) -> dict:
+           date_to: str | None = None, limit: int = 20, offset: int = 0, facets: bool = True) -> dict:
     """Search the case; returns ``{"total", "hits": [...], "facets": {"type", "year", "folder"}}``.
 
     ``query`` uses the language of :mod:`unsealed.search.query`. ``type`` takes
     family names (pdf, doc, sheet, image, email, archive, text, html, other) or
     kinds (a string, comma-separated, or a list); ``path`` is a glob on the
     logical path (see :mod:`unsealed.search.paths`); ``date_from``/``date_to``
-    (YYYY, YYYY-MM or YYYY-MM-DD) bound the document date. Raises
+    (YYYY, YYYY-MM or YYYY-MM-DD) bound the document date; ``facets=False`` leaves
+    the facet counts out (empty) when they will not be shown. Raises
     :class:`SearchError` with a message for the user when the search cannot run.
     """
     limit = _int(limit, "limit", 0, MAX_LIMIT)
@@ -94,7 +95,7 @@ def search(case, query: str, *, type: Any = None, path: str | None = None, date_
         raise SearchError(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
     node = parse(query)
     engine = _engine(case)
-    result = engine.search(node, filters, limit=max(limit, 1), offset=offset)
+    result = engine.search(node, filters, limit=max(limit, 1), offset=offset, facets=facets)
     terms = positive_terms(node)
     hits = [_hit(case, h, terms, filters.path) for h in result.hits[:limit]]
     return {"total": result.total, "hits": hits, "facets": result.facets}

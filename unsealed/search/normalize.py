@@ -105,6 +105,11 @@ def normalise(text: str) -> str:
 
 
 _PIECES: dict[str, str] = {}
+# Characters that fold to exactly one character whatever surrounds them (unless a combining mark follows):
+# ASCII, CJK punctuation and ideographs (unchanged but for lower-casing), full-width forms and the
+# ideographic space (to their ASCII twins). Most of a Chinese or English text is folded a run at a time.
+_PLAIN_RUN = re.compile("[\t\n\r\x20-\x7e\u3000-\u3029\u3030-\u3035\u303b-\u303f\u3400-\u4dbf"
+                        "\u4e00-\u9fff\uff01-\uff5e]+")
 
 
 def _fold_piece(piece: str) -> str:
@@ -119,16 +124,32 @@ def _fold_piece(piece: str) -> str:
 def normalise_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """Like :func:`normalise`, also returning for each output character the span it came from.
 
-    Works one base character (with its combining marks) at a time, so the result
-    equals :func:`normalise` except for rare compositions across such clusters.
+    Works one base character (with its combining marks) at a time, or a run of
+    plain ASCII and Han characters at once, so the result equals :func:`normalise`
+    except for rare compositions across such clusters.
     Used for snippets only, where a few characters of drift are harmless.
     """
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     combining = unicodedata.combining
+    plain = _PLAIN_RUN.match
     i, n = 0, len(text)
     while i < n:
+        m = plain(text, i)
+        if m is not None:
+            j = m.end()
+            if j < n and combining(text[j]):
+                j -= 1  # the run's last character goes with the marks that follow it
+            if j > i:  # a run of characters that fold one to one, on their own: in bulk
+                run = text[i:j]
+                if not run.isascii():
+                    run = _FULL_WIDTH.sub(_half, run)
+                out.append(run.lower())
+                starts.extend(range(i, j))
+                ends.extend(range(i + 1, j + 1))
+                i = j
+                continue
         j = i + 1
         while j < n and combining(text[j]):
             j += 1

@@ -10,6 +10,7 @@ stored in the index (doubling its size) and marks phrase words one by one.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -18,7 +19,8 @@ from unsealed.search.query import Terms
 
 WIDTH = 240  # characters of original text shown
 LEAD = 60  # characters shown before the first match
-SCAN_CHARS = 20_000  # text examined for matches (around the first likely one in longer texts)
+SCAN_CHARS = 4_000  # text examined for matches (around the first likely one in longer texts)
+MAX_CANDIDATES = 100  # places per term where a match is checked (the window is chosen among them)
 _SPACES = re.compile(r"\s+")
 
 
@@ -43,44 +45,48 @@ def find(text: str, terms: list[Terms]) -> list[tuple[int, int]]:
     if not terms or not text:
         return []
     folded, starts, ends = normalize.normalise_with_map(text)
-    toks = tokenize.token_spans(folded)
     stems = tokenize.stem_spans(folded) if any(t.stem for t in terms) else {}
-    words = [t[0] for t in toks]
-    at: dict[str, list[int]] = {}
-    for i, w in enumerate(words):
-        at.setdefault(w, []).append(i)
     spans = []
     for term in terms:
-        n = len(term.tokens)
-        first = term.tokens[0]
-        candidates = list(at.get(first, ()))
-        if n == 1 and term.prefix:
-            candidates += [i for w, idx in at.items() if w != first and w.startswith(first) for i in idx]
-        if n == 1 and term.stem:
-            by_offset = {t[1]: i for i, t in enumerate(toks)}
-            candidates += [by_offset[o] for o, s in stems.items() if s == term.stem and o in by_offset]
-        for i in candidates:
-            if i + n > len(words) or not _match_at(words, toks, stems, i, term):
-                continue
-            a = toks[i][1]
-            b = toks[i + n - 1][2]
+        for a, b in _occurrences(folded, term, stems):
             if a < len(starts) and 0 < b <= len(ends):
                 spans.append((starts[a], ends[b - 1]))
     return _merge(spans)
 
 
-def _match_at(words: list[str], toks, stems: dict[int, str], i: int, terms: Terms) -> bool:
+def _occurrences(folded: str, term: Terms, stems: dict[int, str]):
+    """(start, end) in normalised text of each match of one term.
+
+    Only where the term's first token occurs as a substring (or a word with the
+    term's stem starts) is the text cut into tokens, a few at a time: a page is
+    not tokenized whole for every hit shown.
+    """
+    first, n = term.tokens[0], len(term.tokens)
+    candidates = []
+    pos = folded.find(first)
+    while pos >= 0 and len(candidates) < MAX_CANDIDATES:
+        candidates.append(pos)
+        pos = folded.find(first, pos + 1)
+    if n == 1 and term.stem:
+        candidates = sorted(set(candidates) | {o for o, s in stems.items() if s == term.stem})
+    for pos in candidates:
+        toks = tokenize.tokens_at(folded, pos, n)
+        if toks is not None and _match_at(toks, stems, term):
+            yield toks[0][1], toks[-1][2]
+
+
+def _match_at(toks: list[tuple[str, int, int]], stems: dict[int, str], terms: Terms) -> bool:
     want = terms.tokens
     last = len(want) - 1
     for k in range(last):
-        if words[i + k] != want[k]:
+        if toks[k][0] != want[k]:
             return False
-    word = words[i + last]
+    word, start, _ = toks[last]
     if word == want[last]:
         return True
     if terms.prefix and word.startswith(want[last]):
         return True
-    return terms.stem is not None and stems.get(toks[i + last][1]) == terms.stem
+    return terms.stem is not None and stems.get(start) == terms.stem
 
 
 def _locate(text: str, terms: list[Terms]) -> int:
@@ -101,10 +107,12 @@ def _window(spans: list[tuple[int, int]], width: int, length: int) -> int:
     """Start of the window holding the most matches (the earliest such)."""
     if not spans:
         return 0
+    firsts = [a for a, _ in spans]  # spans are merged: sorted and disjoint, so their ends are sorted too
+    lasts = [b for _, b in spans]
     best_start, best_count = 0, -1
-    for a, _ in spans[:200]:
+    for a in firsts[:200]:
         start = max(0, a - LEAD)
-        count = sum(1 for x, y in spans if x >= start and y <= start + width)
+        count = bisect.bisect_right(lasts, start + width) - bisect.bisect_left(firsts, start)
         if count > best_count:
             best_start, best_count = start, count
     if best_start + width > length:  # show a full window at the end of the text

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path as FsPath
 
@@ -40,6 +42,7 @@ from unsealed.search.query import All, And, Node, Not, Or, Path, Text, Type, pla
 
 VERSION_FILE = "unsealed-index.json"
 FAMILIES = sorted({fam for _, fam, _ in KINDS.values()})
+FACET_CACHE = 256  # searches whose facet counts are kept (per process, until the index changes)
 STEM_BOOST = 0.5  # a match through the English stem only counts half
 _Q = tantivy.Query
 _MUST, _SHOULD, _MUST_NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
@@ -101,6 +104,9 @@ class TantivyEngine(Engine):
         self.heap_bytes = heap_bytes
         self.threads = threads
         self._writer: tantivy.IndexWriter | None = None
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._facet_cache: OrderedDict[tuple, dict] = OrderedDict()
 
     # -- opening -----------------------------------------------------------------------------------------
 
@@ -206,14 +212,26 @@ class TantivyEngine(Engine):
     # -- searching ---------------------------------------------------------------------------------------
 
     def num_docs(self) -> int:
-        self.index.reload()
-        return self.index.searcher().num_docs
+        return self._searcher().num_docs
+
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the latest commit (reloading only when a commit changed meta.json)."""
+        try:
+            st = (self.folder / "meta.json").stat()
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        with self._lock:
+            if stamp is None or stamp != self._stamp:
+                self.index.reload()
+                self._stamp = stamp
+                self._facet_cache.clear()
+        return self.index.searcher()
 
     def search(self, node: Node, filters: Filters, limit: int = 20, offset: int = 0,
                facets: bool = True) -> Result:
         query = self.compile(node, filters)
-        self.index.reload()
-        searcher = self.index.searcher()
+        searcher = self._searcher()
         try:
             res = searcher.search(query, limit=limit, count=True, offset=offset)
         except ValueError as exc:
@@ -221,8 +239,24 @@ class TantivyEngine(Engine):
         hits = [self._hit(searcher, score, addr) for score, addr in res.hits]
         out = Result(total=res.count or 0, hits=hits)
         if facets:
-            out.facets = self._facets(searcher, query)
+            out.facets = self._cached_facets(searcher, query, (node, filters.types, filters.path,
+                                                                filters.day_from, filters.day_to))
         return out
+
+    def _cached_facets(self, searcher: tantivy.Searcher, query: tantivy.Query, key: tuple) -> dict:
+        # the next page of a search, or the same search by a colleague, counts the same facets: they are
+        # kept per query until the index changes
+        with self._lock:
+            found = self._facet_cache.get(key)
+            if found is not None:
+                self._facet_cache.move_to_end(key)
+        if found is None:
+            found = self._facets(searcher, query)
+            with self._lock:
+                self._facet_cache[key] = found
+                while len(self._facet_cache) > FACET_CACHE:
+                    self._facet_cache.popitem(last=False)
+        return {name: dict(counts) for name, counts in found.items()}
 
     def _hit(self, searcher: tantivy.Searcher, score: float, addr) -> Hit:
         d = searcher.doc(addr).to_dict()

@@ -59,10 +59,20 @@ def _range(a: int, b: int) -> str:
 
 
 @lru_cache(maxsize=1)
+def _word_class() -> str:
+    # built once per process (about 0.2 s): Python's re has no \p{L}, so the class is listed explicitly
+    return _class_ranges({"L", "M", "N"}, HAN_CHAR)
+
+
+@lru_cache(maxsize=1)
 def _token_re() -> re.Pattern:
-    # built once per process (about 0.4 s): Python's re has no \p{L}, so the class is listed explicitly
-    word = _class_ranges({"L", "M", "N"}, HAN_CHAR)
-    return re.compile(f"[{HAN_RANGES}]|[{word}]+|\\S")
+    return re.compile(f"[{HAN_RANGES}]|[{_word_class()}]+|\\S")
+
+
+@lru_cache(maxsize=1)
+def _word_pair() -> re.Pattern:
+    """Two word characters in a row: a position between them is inside a token."""
+    return re.compile(f"[{_word_class()}]{{2}}")
 
 
 @lru_cache(maxsize=1)
@@ -86,9 +96,19 @@ def tokens(text: str) -> list[str]:
     return _token_re().findall(normalise(text))
 
 
-def token_spans(folded: str) -> list[tuple[str, int, int]]:
-    """Tokens of already-normalised text with their character offsets."""
-    return [(m.group(), m.start(), m.end()) for m in _token_re().finditer(folded)]
+def tokens_at(folded: str, pos: int, n: int) -> list[tuple[str, int, int]] | None:
+    """The ``n`` tokens of normalised text from ``pos`` on, with offsets; None unless a token starts at ``pos``
+    (or fewer than ``n`` follow)."""
+    if pos > 0 and _word_pair().match(folded, pos - 1):
+        return None  # inside a word
+    out = []
+    for m in _token_re().finditer(folded, pos):
+        if not out and m.start() != pos:
+            return None  # whitespace at pos
+        out.append((m.group(), m.start(), m.end()))
+        if len(out) == n:
+            return out
+    return None
 
 
 @lru_cache(maxsize=1)

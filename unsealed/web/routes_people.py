@@ -106,7 +106,7 @@ def mentions(ctx: Ctx, person: dict) -> tuple[dict | None, str | None]:
         return None, None
     query = " OR ".join(parts)
     try:
-        found = search(ctx.case, query, limit=MENTIONS)
+        found = search(ctx.case, query, limit=MENTIONS, facets=False)
     except SearchError as exc:
         return None, str(exc)
     for hit in found["hits"]:

@@ -1,0 +1,34 @@
+"""Snippet marking: the same matches the index makes, found without tokenizing whole pages."""
+
+from unsealed.search import snippets
+from unsealed.search.query import Text, plan_text
+
+
+def marked(text: str, *queries: str, prefix: bool = False, phrase: bool = False) -> str:
+    terms = [plan_text(Text(q, prefix=prefix, phrase=phrase)) for q in queries]
+    return snippets.make(text, terms, width=400)
+
+
+def test_words_are_marked_only_as_whole_tokens():
+    assert marked("xpolice police policex", "police") == "xpolice <mark>police</mark> policex"
+    assert marked("ID 6531211990 and 16531211990", "6531211990", phrase=True) == \
+        "ID <mark>6531211990</mark> and 16531211990"
+
+
+def test_prefixes_and_stems_mark_the_words_they_match():
+    assert marked("Police were policing; apolice", "polic", prefix=True) == \
+        "<mark>Police</mark> were <mark>policing</mark>; apolice"
+    assert marked("the police were policing", "policing") == \
+        "the <mark>police</mark> were <mark>policing</mark>"
+    assert marked("身份证 653121199001011234 与 1653121", "653121") == \
+        "身份证 <mark>653121199001011234</mark> 与 1653121"
+
+
+def test_chinese_words_are_marked_across_line_breaks_but_not_across_punctuation():
+    assert marked("他们开\n枪了，开，枪", "开枪") == "他们<mark>开\n枪</mark>了，开，枪".replace("\n", " ")
+    assert marked("开开枪", "开枪") == "开<mark>开枪</mark>"
+
+
+def test_a_word_at_the_end_of_the_text_and_repeated_first_tokens():
+    assert marked("abc 收押收押", "收押") == "abc <mark>收押收押</mark>"
+    assert marked("a a a b", "a b", phrase=True) == "a a <mark>a b</mark>"
