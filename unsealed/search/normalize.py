@@ -88,6 +88,8 @@ def _half(m: re.Match) -> str:
 
 def normalise(text: str) -> str:
     """Fold ``text`` for indexing and searching (same function for both sides)."""
+    if text.isascii():  # paths, English, numbers: NFKC leaves ASCII alone and there is no Han to join
+        return (text.translate(_FOLD) if _NEEDS_FOLD.search(text) else text).lower()
     if not unicodedata.is_normalized("NFKC", text):
         # Chinese text is rarely NFKC only because of its full-width punctuation (，：（）): folding those
         # first (exactly as NFKC does) is 5x cheaper than a full NFKC pass, which then is rarely needed
