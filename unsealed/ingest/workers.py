@@ -3,9 +3,10 @@
 concurrent.futures cannot kill one stuck task, and one crashed worker breaks the
 whole ProcessPoolExecutor; a hostile file (a parser segfault, an endless loop in
 C code) must cost only that file. So each worker here has its own pipe, gets a
-small batch of tasks, streams back one result per task, and is killed and
-replaced when it dies or overruns the hard time limit; the task it was on is
-reported as failed, the rest of its batch goes back to the queue.
+small batch of tasks (a second one queued behind it), streams back one result
+per task, and is killed and replaced when it dies or overruns the hard time
+limit; the task it was on is reported as failed, the rest of its batches go
+back to the queue.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ class _Slot:
         self.since = 0.0  # when the current task started
 
     def send(self, batch: list[Task]) -> None:
+        if not self.pending:  # an idle worker starts now; a busy one's clock keeps running on its task
+            self.since = time.monotonic()
         self.pending.extend(batch)
-        self.since = time.monotonic()
         self.parent.send(batch)
 
     def kill(self) -> None:
@@ -91,9 +93,13 @@ class WorkerPool:
         """
         while True:
             for index, slot in enumerate(self.slots):
-                if not slot.pending:
+                # a second batch is queued before the first is done, so the worker keeps reading
+                # while this process records the results it already sent
+                if len(slot.pending) < BATCH:
                     batch = next_tasks(BATCH)
-                    if batch:
+                    if batch and slot.pending:
+                        self._queue_behind(slot, batch)
+                    elif batch:
                         self._send(index, batch)
             busy = [s for s in self.slots if s.pending]
             if not busy:
@@ -138,6 +144,15 @@ class WorkerPool:
                     break
         raise RuntimeError("worker processes die as they start: check free memory and disk space in the case "
                            "folder, and the log in CASE/logs/ingest-workers.log")
+
+    @staticmethod
+    def _queue_behind(slot: _Slot, batch: list[Task]) -> None:
+        """Queue a batch behind a busy worker's current one. A worker that has just died keeps it in
+        its pending list: the crash is noticed below, and the batch goes to its replacement."""
+        try:
+            slot.send(batch)
+        except OSError:
+            pass
 
     def _replace(self, slot: _Slot, on_failure, status: str, reason: str) -> Iterator[Result]:
         culprit = slot.pending.popleft() if slot.pending else None
