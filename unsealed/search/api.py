@@ -11,7 +11,8 @@ from unsealed.search.dates import DateError, parse_bound
 from unsealed.search.engine import Engine, Filters, Hit, IndexMissing, IndexOutdated, SearchError
 from unsealed.search.indexer import MAX_PATHS, index_folder
 from unsealed.search.query import Terms, parse, positive_terms
-from unsealed.search.tantivy_engine import VERSION_FILE, TantivyEngine, expand_types
+from unsealed.search.tantivy_engine import VERSION_FILE, TantivyEngine
+from unsealed.search.tantivy_query import expand_types
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000
