@@ -1,4 +1,5 @@
-"""Building small catalogs by hand: tables and images inserted straight into a case's catalog."""
+"""Building small catalogs by hand: tables and images inserted straight into a case's catalog, the ID numbers
+and header the build tests share, and the built people keyed by ID number (or name)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from unsealed.people import list_people
 from unsealed.store.case import Case
 
 NOW = "2024-01-01T00:00:00"
@@ -73,6 +75,18 @@ def make_id(region: str, birth: str, seq: int) -> str:
 
     body = f"{region}{birth}{seq:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+A = make_id("653121", "19900101", 123)  # male
+B = make_id("653121", "19650505", 202)  # female
+C = make_id("654027", "19850303", 12)  # female, Tekes before 2001
+MINOR = make_id("653121", "20030702", 31)  # male, 14 on 2018-03-01
+HEADER = ["序号", "姓名", "性别", "民族", "出生日期", "身份证号", "收押日期", "备注"]
+
+
+def _people(case, **kw):
+    """The built people keyed by ID number, or by name for those without one."""
+    return {p["id_number"] or p["name"]: p for p in list_people(case, **kw)["people"]}
 
 
 def add_document(case: Case, path: str, pages: list[str], kind: str = "docx") -> str:

@@ -1,4 +1,4 @@
-"""Helpers for the synth tests: read the generated files back independently of the generator."""
+"""Helpers for the synth tests: read the generated files back and check them independently of the generator."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
+from stdnum.cn import ric
+
+PEOPLE = 300  # people in the shared generated cache (the ``gen`` fixture)
 
 ID = r"(\d{17}[\dX])"
 NAME_PATTERNS = (
@@ -82,3 +85,19 @@ def all_photos(cache: Path) -> Iterator[tuple[str, bytes]]:
             with zipfile.ZipFile(path) as z:
                 for name in z.namelist():
                     yield f"{rel}/{name}", z.read(name)
+
+
+def valid_id(number: str) -> bool:
+    """Checked with python-stdnum directly (not the generator's own helper)."""
+    if len(number) != 18 or not number[:17].isdigit() or number[-1] != ric.calc_check_digit(number):
+        return False
+    ric.get_birth_date(number)
+    return True
+
+
+def id_gender(number: str) -> str:
+    return "男" if int(number[16]) % 2 else "女"
+
+
+def age(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
