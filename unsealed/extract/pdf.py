@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from unsealed.extract import pdf_tables
 from unsealed.extract.base import Child, Context, Corrupt, Encrypted, Extraction, Page, Probe
 from unsealed.extract.xmlsafe import failed_child, write_child
 
@@ -36,12 +37,47 @@ def accepts(probe: Probe) -> bool:
 
 
 def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
-    """Text of every page, metadata (incl. ``text_pages``), and embedded files as children."""
+    """Text of every page, metadata (incl. ``text_pages``), embedded files as children, and the
+    rows of person tables (see :mod:`unsealed.extract.pdf_tables`)."""
+    deadline = time.monotonic() + ctx.limits.seconds
     pdf, password_used = _open(path, ctx.passwords)
     try:
-        return _read(pdf, password_used, ctx)
+        result = _read(pdf, password_used, ctx)
+        table_pages = _table_pages(pdf, result)
     finally:
         pdf.close()
+    if table_pages:
+        _add_tables(result, path, password_used, table_pages, ctx, deadline)
+    return result
+
+
+def _table_pages(pdf: pdfium.PdfDocument, result: Extraction) -> list[int]:
+    """Pages that could hold a person table: person words in the text, and lines drawn (the
+    table finder reads ruled tables only; a page without path objects has no ruling)."""
+    text_pages = set(result.metadata.get("text_pages", ()))
+    out = []
+    for page in result.pages:
+        if page.number not in text_pages or not pdf_tables.could_hold_people(page.text):
+            continue
+        try:
+            handle = pdf[page.number - 1]
+            try:
+                ruled = next(handle.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)), None) is not None
+            finally:
+                handle.close()
+        except Exception:  # noqa: BLE001 - the table finder will say what is wrong with the page
+            ruled = True
+        if ruled:
+            out.append(page.number)
+    return out
+
+
+def _add_tables(result: Extraction, path: Path, password: str | None, wanted: list[int], ctx: Context,
+                deadline: float) -> None:
+    result.rows, errors = pdf_tables.read_tables(path, password, wanted, deadline, ctx.limits.max_rows)
+    if errors:
+        result.status = "partial"
+        result.error = "; ".join(e for e in (result.error, *errors) if e)
 
 
 def _open(path: Path, passwords: tuple[str, ...]) -> tuple[pdfium.PdfDocument, str | None]:

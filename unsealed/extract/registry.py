@@ -30,7 +30,7 @@ EXTRACTORS = (
 )
 
 # Bumped when an extractor's output changes, so re-runs redo the work.
-VERSION = 1
+VERSION = 2  # 2: person tables read from PDFs
 
 _loaded: dict[str, object] = {}
 

@@ -4,8 +4,8 @@ The document extractors write a table as lines of tab-separated cells (a tab end
 cell, a newline each row) and keep no rows of their own. A block of two or more
 consecutive lines holding tabs is read here as a table named "page N table K", rows
 numbered from 1 within the block, so person lists typed into Word count like sheets.
-PDF tables are not read: PDF text carries no cell boundaries (layout analysis would be
-needed and would guess).
+PDF tables are read from the page layout by the PDF extractor (``extract.pdf_tables``)
+and stored as table rows.
 """
 
 from __future__ import annotations

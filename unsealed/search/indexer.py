@@ -218,15 +218,18 @@ def _blob_job(conn: sqlite3.Connection, sha: str, kind: str, metadata: dict) -> 
     paths = [r[1] for r in items]
     blob = BlobInfo(sha256=sha, item_id=items[0][0], duplicates=count, kind=kind, family=family_of(kind),
                     paths=paths, day=document_day(metadata, items[0][2]))
-    return BlobJob(sha, blob, _parts(conn, sha, paths, metadata))
+    # a PDF's table rows are also in its page text: indexed once, as the page
+    return BlobJob(sha, blob, _parts(conn, sha, paths, metadata, rows=kind != "pdf"))
 
 
-def _parts(conn: sqlite3.Connection, sha: str, paths: list[str], metadata: dict) -> Iterator[Part]:
+def _parts(conn: sqlite3.Connection, sha: str, paths: list[str], metadata: dict, rows: bool = True) -> Iterator[Part]:
     yield Part(documents.file_text(paths, metadata))
     for number, source, text in conn.execute(
             "SELECT number, source, text FROM pages WHERE sha256 = ? ORDER BY number, source", (sha,)):
         for offset, piece in documents.chunks(text or ""):
             yield Part(piece, page=number, source=source or "text", offset=offset)
+    if not rows:
+        return
     for sheet, number, cells in conn.execute(
             "SELECT sheet, number, cells FROM table_rows WHERE sha256 = ? ORDER BY sheet, number", (sha,)):
         yield Part(documents.row_text(cells), sheet=sheet, row=number)

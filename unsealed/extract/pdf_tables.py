@@ -1,0 +1,150 @@
+"""Person tables inside PDFs (detainee lists printed or exported from Word, WPS or Excel).
+
+PDF text carries no cell boundaries, so the rows are found from the page's layout
+by pdfplumber (MIT; PyMuPDF's finder is AGPL) from the table's ruling lines.
+Tables without lines are not read: guessed from text alignment, a name wrapped
+over two lines lands in two rows, and a wrong name is worse than none. Table
+finding costs 20-30 times more than pypdfium2's text, so only pages that could
+hold a person list are looked at: pages with an identity header word, and pages
+listing several ID numbers (a list's later pages). A table whose header is only
+on its first page is continued over the next pages. Every table becomes rows
+named "page N table K" (or "pages N-M table K"), numbered from 1 within the
+table, so a value is traced to file, page, table and row like a spreadsheet cell.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pdfplumber
+
+from unsealed.extract.base import Row, TimedOut
+
+# A page is looked at when its text has the header words of a person table: in Chinese a name
+# or ID column; in English, where "name" is everywhere, a name column and a personal one.
+_PAGE_WORDS_ZH = re.compile(r"姓名|身份|名字")
+_PAGE_NAME_EN = re.compile(r"\b(?:[Nn]ames?|NAMES?)\b")
+_PAGE_PERSONAL_EN = re.compile(r"(?i)\b(?:birth|born|dob|gender|sex|nationality|passport|ethnicity)\b|\bID\b")
+# A table is kept when a cell of its first rows is such a header label (short: not a sentence).
+_LABEL = re.compile(r"[^。，]{0,8}(?:姓名|身份|名字)[^。，]{0,8}|(?i:(?:\w+\s)?names?|id(?:\s*(?:no\.?|number|card))?)")
+HEADER_ROWS = 3  # rows of a table searched for a header label
+MIN_ID_NUMBERS = 3  # a page listing this many ID numbers may go on with a list begun on an earlier page
+MAX_PAGES = 300  # pages of one PDF looked at for tables (about 40 ms each)
+_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def could_hold_people(text: str) -> bool:
+    """Whether a page's text is worth the table finder: an identity header word or a few ID numbers."""
+    if _PAGE_WORDS_ZH.search(text) or (_PAGE_NAME_EN.search(text) and _PAGE_PERSONAL_EN.search(text)):
+        return True
+    return len(_ID_NUMBER.findall(text, 0, 20_000)) >= MIN_ID_NUMBERS
+
+
+def read_tables(path: Path, password: str | None, pages: Iterable[int], deadline: float,
+                max_rows: int) -> tuple[list[Row], list[str]]:
+    """Rows of the tables on the given 1-based ``pages``, and what could not be read (one line each)."""
+    errors: list[str] = []
+    wanted = list(pages)
+    if len(wanted) > MAX_PAGES:
+        errors.append(f"tables read on the first {MAX_PAGES} of {len(wanted)} pages with person words")
+        wanted = wanted[:MAX_PAGES]
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; the text is kept regardless
+        return [], [f"tables not read: the PDF's layout could not be parsed ({type(exc).__name__})"]
+    tables: list[_Table] = []
+    count = 0
+    try:
+        for number in wanted:
+            if time.monotonic() > deadline:
+                errors.append(f"time limit reached: tables from page {number} on not read")
+                break
+            if count >= max_rows:
+                errors.append(f"table rows cut at {max_rows:,}")
+                break
+            try:
+                found = _page_tables(pdf.pages[number - 1])
+            except TimedOut:
+                errors.append(f"time limit reached: tables from page {number} on not read")
+                break
+            except Exception as exc:  # noqa: BLE001 - one page's layout must not lose the others
+                errors.append(f"tables on page {number} could not be read ({type(exc).__name__})")
+                continue
+            for index, cells in enumerate(found):
+                count += len(cells)
+                last = tables[-1] if tables else None
+                if index == 0 and last and last.continues_on(number, cells):
+                    last.rows += cells
+                    last.last_page = number
+                else:
+                    tables.append(_Table(number, number, index + 1, cells))
+    finally:
+        pdf.close()
+    rows = [Row(t.name, i, cells) for t in tables for i, cells in enumerate(t.rows, 1) if cells]
+    return rows[:max_rows], errors
+
+
+class _Table:
+    """One table, possibly running over several pages (its header only on the first)."""
+
+    def __init__(self, first_page: int, last_page: int, index: int, rows: list[list[str]]):
+        self.first_page, self.last_page, self.index, self.rows = first_page, last_page, index, rows
+
+    @property
+    def name(self) -> str:
+        pages = f"page {self.first_page}" if self.first_page == self.last_page else \
+            f"pages {self.first_page}-{self.last_page}"
+        return f"{pages} table {self.index}"
+
+    def continues_on(self, page: int, rows: list[list[str]]) -> bool:
+        """A page's first table goes on with this one: the next page, as many columns, no header of its own."""
+        width = max(len(r) for r in self.rows)
+        return (page == self.last_page + 1 and rows and max(len(r) for r in rows) == width
+                and rows[0] != self.rows[0])
+
+
+def _page_tables(page) -> list[list[list[str]]]:
+    """The ruled tables of a page, top to bottom, each as rows of cell texts (empty rows kept as [])."""
+    try:
+        out = []
+        for table in page.find_tables():
+            rows = []
+            for cells in table.extract():
+                values = [_cell(c) for c in cells]
+                while values and not values[-1]:
+                    values.pop()
+                rows.append(values)
+            if _is_person_table(rows):
+                out.append(rows)
+        return out
+    finally:
+        page.close()
+
+
+def _is_person_table(rows: list[list[str]]) -> bool:
+    """A header label in the first rows (a name or ID column), or ID numbers in several cells
+    (the later pages of a list): other tables (figures, forms, layout boxes) are not kept."""
+    if any(_LABEL.fullmatch(cell) for cells in rows[:HEADER_ROWS] for cell in cells):
+        return True
+    return sum(1 for cells in rows for cell in cells if _ID_NUMBER.fullmatch(cell)) >= MIN_ID_NUMBERS
+
+
+def _cell(value: str | None) -> str:
+    """A cell's text on one line. A narrow column wraps inside words and numbers, so a line break
+    is dropped, except between two letters of an alphabet (Latin, Arabic script) or after
+    a comma, colon or semicolon, where it was a space."""
+    if not value:
+        return ""
+    out = ""
+    for part in (p.strip() for p in value.split("\n")):
+        if part:
+            out += " " + part if out and (_is_letter(out[-1]) and _is_letter(part[0]) or out[-1] in ",;:") else part
+    return out
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalpha() and not _HAN.match(char)
