@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reportlab.lib import colors
+from reportlab.lib import colors, pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -36,7 +36,8 @@ PEOPLE = [
 ]
 
 
-def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "疏附县看守所在押人员名单") -> Path:
+def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "疏附县看守所在押人员名单",
+         password: str | None = None) -> Path:
     """A PDF like one exported from Word: a title, then the table (names in a narrow column wrap)."""
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH, subfontIndex=0))
@@ -47,7 +48,8 @@ def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "�
     if ruled:
         commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     table.setStyle(TableStyle(commands))
-    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(title, style), table])
+    encrypt = pdfencrypt.StandardEncryption(password) if password else None
+    SimpleDocTemplate(str(path), pagesize=A4, encrypt=encrypt).build([Paragraph(title, style), table])
     return path
 
 
@@ -81,6 +83,14 @@ def test_a_list_over_several_pages_is_one_table_numbered_on(tmp_path):
     (rows,) = tables.values()
     assert [n for n, _ in rows] == list(range(1, 82))
     assert rows[0][1] == HEADER and [cells for _, cells in rows[1:]] == people
+
+
+def test_encrypted_list_is_read_with_the_password_that_opens_it(tmp_path):
+    rows = [HEADER] + [[str(i), *p] for i, p in enumerate(PEOPLE, 1)]
+    path = _pdf(tmp_path / "locked.pdf", rows, password="secret")
+    result = pdf.extract(path, probe_of(path), Context(tmp_path / "work", passwords=("wrong", "secret")))
+    assert result.metadata["opened_with_password"] and result.status == "ok", result.error
+    assert [r.cells for r in result.rows] == rows
 
 
 def test_unruled_table_is_left_as_text(tmp_path):

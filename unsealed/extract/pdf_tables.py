@@ -32,13 +32,18 @@ _PAGE_PERSONAL_EN = re.compile(r"(?i)\b(?:birth|born|dob|gender|sex|nationality|
 _LABEL = re.compile(r"[^。，]{0,8}(?:姓名|身份|名字)[^。，]{0,8}|(?i:(?:\w+\s)?names?|id(?:\s*(?:no\.?|number|card))?)")
 HEADER_ROWS = 3  # rows of a table searched for a header label
 MIN_ID_NUMBERS = 3  # a page listing this many ID numbers may go on with a list begun on an earlier page
-MAX_PAGES = 300  # pages of one PDF looked at for tables (about 40 ms each)
+MAX_PAGES = 300  # pages of one PDF looked at for tables (about 0.1 CPU-s each)
+# pdfminer keeps a Python object per character: a page with more text is no list (a list page holds
+# a few thousand characters) and would cost far more memory and time than it is worth
+MAX_PAGE_CHARS = 40_000
 _ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def could_hold_people(text: str) -> bool:
     """Whether a page's text is worth the table finder: an identity header word or a few ID numbers."""
+    if len(text) > MAX_PAGE_CHARS:
+        return False
     if _PAGE_WORDS_ZH.search(text) or (_PAGE_NAME_EN.search(text) and _PAGE_PERSONAL_EN.search(text)):
         return True
     return len(_ID_NUMBER.findall(text, 0, 20_000)) >= MIN_ID_NUMBERS
