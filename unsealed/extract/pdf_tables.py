@@ -79,14 +79,14 @@ def read_tables(path: Path, password: str | None, pages: Iterable[int], deadline
             except Exception as exc:  # noqa: BLE001 - one page's layout must not lose the others
                 errors.append(f"tables on page {number} could not be read ({type(exc).__name__})")
                 continue
-            for index, cells in enumerate(found):
+            for index, (width, cells) in enumerate(found):
                 count += len(cells)
                 last = tables[-1] if tables else None
-                if index == 0 and last and last.continues_on(number, cells):
+                if index == 0 and last and last.continues_on(number, width, cells):
                     last.rows += cells
                     last.last_page = number
                 else:
-                    tables.append(_Table(number, number, index + 1, cells))
+                    tables.append(_Table(number, index + 1, width, cells))
     finally:
         pdf.close()
     rows = [Row(t.name, i, cells) for t in tables for i, cells in enumerate(t.rows, 1) if cells]
@@ -96,8 +96,9 @@ def read_tables(path: Path, password: str | None, pages: Iterable[int], deadline
 class _Table:
     """One table, possibly running over several pages (its header only on the first)."""
 
-    def __init__(self, first_page: int, last_page: int, index: int, rows: list[list[str]]):
-        self.first_page, self.last_page, self.index, self.rows = first_page, last_page, index, rows
+    def __init__(self, page: int, index: int, width: int, rows: list[list[str]]):
+        self.first_page = self.last_page = page
+        self.index, self.width, self.rows = index, width, rows
 
     @property
     def name(self) -> str:
@@ -105,26 +106,25 @@ class _Table:
             f"pages {self.first_page}-{self.last_page}"
         return f"{pages} table {self.index}"
 
-    def continues_on(self, page: int, rows: list[list[str]]) -> bool:
+    def continues_on(self, page: int, width: int, rows: list[list[str]]) -> bool:
         """A page's first table goes on with this one: the next page, as many columns, no header of its own."""
-        width = max(len(r) for r in self.rows)
-        return (page == self.last_page + 1 and rows and max(len(r) for r in rows) == width
-                and rows[0] != self.rows[0])
+        return page == self.last_page + 1 and width == self.width and bool(rows) and rows[0] != self.rows[0]
 
 
-def _page_tables(page) -> list[list[list[str]]]:
-    """The ruled tables of a page, top to bottom, each as rows of cell texts (empty rows kept as [])."""
+def _page_tables(page) -> list[tuple[int, list[list[str]]]]:
+    """The person tables of a page, top to bottom: (columns, rows of cell texts, empty rows kept as [])."""
     try:
         out = []
         for table in page.find_tables():
-            rows = []
+            rows, width = [], 0
             for cells in table.extract():
+                width = max(width, len(cells))
                 values = [_cell(c) for c in cells]
                 while values and not values[-1]:
                     values.pop()
                 rows.append(values)
             if _is_person_table(rows):
-                out.append(rows)
+                out.append((width, rows))
         return out
     finally:
         page.close()
