@@ -14,7 +14,8 @@ def register(sub) -> None:
                                    "Safe to re-run: unchanged files are skipped, an interrupted run resumes.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to ingest")
     add_case(p)
-    p.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="worker processes (default: one per core, fewer when free memory is short)")
     p.add_argument("--password", action="append", default=[], metavar="PW",
                    help="password for encrypted archives and documents (repeat for several)")
     p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
@@ -54,7 +55,7 @@ def cmd_ingest(args) -> int:
 
     resolve_roots(args.paths)  # a missing path is an error before the case is created
     if args.workers < 0:
-        raise UserError("--workers must be 0 (one per core) or more")
+        raise UserError("--workers must be 0 (one per core, as memory allows) or more")
     from unsealed.ocr import OcrOptions
 
     try:

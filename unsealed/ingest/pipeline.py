@@ -25,7 +25,7 @@ from unsealed.ingest.detect import HEAD_BYTES, detect, empty_problem, extension_
 from unsealed.ingest.progress import Progress
 from unsealed.ingest.task import OCR_KINDS, Result, Task
 from unsealed.ingest.walk import SourceFile, resolve_roots, walk
-from unsealed.ingest.workers import WorkerPool
+from unsealed.ingest.workers import WorkerPool, default_workers
 from unsealed.ocr import OcrOptions
 from unsealed.store import catalog
 from unsealed.store.case import Case
@@ -36,7 +36,7 @@ COMMIT_ITEMS = 500
 
 @dataclass
 class IngestOptions:
-    workers: int = 0  # 0: one per core
+    workers: int = 0  # 0: one per core, fewer when memory is short (see workers.default_workers)
     passwords: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     ocr: OcrOptions = field(default_factory=OcrOptions)  # --ocr auto|always|never, --ocr-lang
@@ -309,7 +309,7 @@ def ingest(case: Case, paths: list, options: IngestOptions | None = None) -> Ing
                                (catalog.now_iso(), json.dumps([str(r) for r in roots]))).lastrowid
     run.resume_unfinished()
     extracted_now: set[str] = set()
-    workers = options.workers or os.cpu_count() or 1
+    workers = options.workers or default_workers(options.ocr.mode != "never")
     pool = WorkerPool(workers, str(case.root), options.passwords, options.limits, options.ocr)
     try:
         for result in pool.run(run.next_tasks, run.failure):

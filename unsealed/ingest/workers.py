@@ -23,6 +23,34 @@ from unsealed.ingest.task import Result, Task, Worker
 
 BATCH = 8  # tasks sent to a worker at once: fewer round trips for small files
 MAX_RESTARTS = 5  # workers that die before taking any work, in a row, before the run gives up
+# Peak memory of one worker (bench/ingest.py: 638 MB with OCR models loaded, under 50 MB without),
+# with room for large files, and what is left to the main process and the system.
+OCR_WORKER_BYTES = 700 * 1024**2
+READ_WORKER_BYTES = 256 * 1024**2
+RESERVE_BYTES = 512 * 1024**2
+
+
+def default_workers(ocr: bool) -> int:
+    """One worker per core, fewer when the memory free now would not hold them: a laptop with
+    many cores and little memory must not swap or have workers killed by the kernel."""
+    cores = os.cpu_count() or 1
+    free = available_memory()
+    if free is None:
+        return cores
+    each = OCR_WORKER_BYTES if ocr else READ_WORKER_BYTES
+    return int(max(1, min(cores, (free - RESERVE_BYTES) // each)))
+
+
+def available_memory() -> int | None:
+    """Bytes the kernel can give without swapping (MemAvailable); None where it does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits, ocr) -> None:
