@@ -100,6 +100,7 @@ class TantivyEngine(Engine):
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
+        self._generation = 0  # reloads so far: facets counted on an older searcher are not cached
         self._facet_cache: OrderedDict[tuple, dict] = OrderedDict()
         self._compiler = QueryCompiler(self.schema, stem)
 
@@ -207,10 +208,11 @@ class TantivyEngine(Engine):
     # -- searching ---------------------------------------------------------------------------------------
 
     def num_docs(self) -> int:
-        return self._searcher().num_docs
+        return self._searcher()[0].num_docs
 
-    def _searcher(self) -> tantivy.Searcher:
-        """A searcher on the latest commit (reloading only when a commit changed meta.json)."""
+    def _searcher(self) -> tuple[tantivy.Searcher, int]:
+        """A searcher on the latest commit (reloading only when a commit changed meta.json), and the
+        generation it belongs to."""
         try:
             st = (self.folder / "meta.json").stat()
             stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -220,13 +222,14 @@ class TantivyEngine(Engine):
             if stamp is None or stamp != self._stamp:
                 self.index.reload()
                 self._stamp = stamp
+                self._generation += 1
                 self._facet_cache.clear()
-        return self.index.searcher()
+            return self.index.searcher(), self._generation
 
     def search(self, node: Node, filters: Filters, limit: int = 20, offset: int = 0,
                facets: bool = True) -> Result:
         query = self.compile(node, filters)
-        searcher = self._searcher()
+        searcher, generation = self._searcher()
         try:
             res = searcher.search(query, limit=limit, count=True, offset=offset)
         except ValueError as exc:
@@ -234,13 +237,14 @@ class TantivyEngine(Engine):
         hits = [self._hit(searcher, score, addr) for score, addr in res.hits]
         out = Result(total=res.count or 0, hits=hits)
         if facets:
-            out.facets = self._cached_facets(searcher, query, (node, filters.types, filters.path,
-                                                                filters.day_from, filters.day_to))
+            key = (node, filters.types, filters.path, filters.day_from, filters.day_to)
+            out.facets = self._cached_facets(searcher, generation, query, key)
         return out
 
-    def _cached_facets(self, searcher: tantivy.Searcher, query: tantivy.Query, key: tuple) -> dict:
+    def _cached_facets(self, searcher: tantivy.Searcher, generation: int, query: tantivy.Query, key: tuple
+                       ) -> dict:
         # the next page of a search, or the same search by a colleague, counts the same facets: they are
-        # kept per query until the index changes
+        # kept per query until the index changes (counts from a searcher older than a reload are not kept)
         with self._lock:
             found = self._facet_cache.get(key)
             if found is not None:
@@ -248,9 +252,10 @@ class TantivyEngine(Engine):
         if found is None:
             found = self._facets(searcher, query)
             with self._lock:
-                self._facet_cache[key] = found
-                while len(self._facet_cache) > FACET_CACHE:
-                    self._facet_cache.popitem(last=False)
+                if generation == self._generation:
+                    self._facet_cache[key] = found
+                    while len(self._facet_cache) > FACET_CACHE:
+                        self._facet_cache.popitem(last=False)
         return {name: dict(counts) for name, counts in found.items()}
 
     def _hit(self, searcher: tantivy.Searcher, score: float, addr) -> Hit:
