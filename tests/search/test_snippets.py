@@ -32,3 +32,27 @@ def test_chinese_words_are_marked_across_line_breaks_but_not_across_punctuation(
 def test_a_word_at_the_end_of_the_text_and_repeated_first_tokens():
     assert marked("abc 收押收押", "收押") == "abc <mark>收押收押</mark>"
     assert marked("a a a b", "a b", phrase=True) == "a a <mark>a b</mark>"
+
+
+def test_matches_far_into_a_long_page_are_marked_however_the_raw_text_differs():
+    # the raw-text guess of where to look fails for these; the match is still found and shown
+    cases = [
+        ("的" * 5000 + "阿依古丽·吐尔逊", "阿依古丽吐尔逊", "<mark>阿依古丽·吐尔逊</mark>"),
+        ("x " * 3000 + "ＰＯＬＩＣＥ station", "police", "<mark>ＰＯＬＩＣＥ</mark> station"),
+        ("x " * 3000 + "napoleon " * 2 + "police", "pol", "<mark>police</mark>"),
+    ]
+    for text, query, shown in cases:
+        snippet = marked(text, query, prefix=query == "pol")
+        assert shown in snippet and snippet.count("<mark>") == 1, (query, snippet[-80:])
+
+
+def test_a_match_after_many_near_misses_of_its_first_token_is_marked():
+    assert marked("中心，" * 150 + "他去了中国", "中国").endswith("他去了<mark>中国</mark>")
+    assert marked("a653121 " * 150 + "653121199001011234", "653121").endswith("<mark>653121199001011234</mark>")
+    assert marked("napoleon " * 150 + "police", "pol", prefix=True).endswith("<mark>police</mark>")
+
+
+def test_highlighting_a_page_marks_every_match():
+    text = "收押，" * 500
+    spans = snippets.find(text, [plan_text(Text("收押"))])
+    assert len(spans) == 500 and spans[-1] == (len(text) - 3, len(text) - 1)

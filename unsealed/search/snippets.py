@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 
 from unsealed.search import normalize, tokenize
@@ -19,8 +20,8 @@ from unsealed.search.query import Terms
 
 WIDTH = 240  # characters of original text shown
 LEAD = 60  # characters shown before the first match
-SCAN_CHARS = 4_000  # text examined for matches (around the first likely one in longer texts)
-MAX_CANDIDATES = 100  # places per term where a match is checked (the window is chosen among them)
+SCAN_CHARS = 4_000  # text examined first for matches (around the first likely one in longer texts)
+MAX_MATCHES = 100  # matches per term a snippet chooses its window among
 _SPACES = re.compile(r"\s+")
 
 
@@ -28,27 +29,27 @@ def make(text: str, terms: list[Terms], width: int = WIDTH) -> str:
     """The best stretch of ``text`` (about ``width`` characters) as HTML with ``<mark>`` around matches."""
     if not text:
         return ""
-    base = 0
-    region = text
+    spans = []
     if len(text) > SCAN_CHARS:
         base = max(0, _locate(text, terms) - SCAN_CHARS // 2)
-        region = text[base:base + SCAN_CHARS]
-    spans = [(a + base, b + base) for a, b in find(region, terms)]
+        spans = [(a + base, b + base) for a, b in find(text[base:base + SCAN_CHARS], terms, MAX_MATCHES)]
+    if not spans:  # a short text, or the raw-text guess missed (folding, separators, a prefix inside a word)
+        spans = find(text, terms, MAX_MATCHES)
     start = _window(spans, width, len(text))
     end = min(len(text), start + width)
     inside = [(max(a, start), min(b, end)) for a, b in spans if b > start and a < end]
     return _render(text, start, end, _merge(inside))
 
 
-def find(text: str, terms: list[Terms]) -> list[tuple[int, int]]:
-    """Character spans of ``text`` matching any of ``terms``, in order."""
+def find(text: str, terms: list[Terms], limit: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of ``text`` matching any of ``terms``, in order (the first ``limit`` per term)."""
     if not terms or not text:
         return []
     folded, starts, ends = normalize.normalise_with_map(text)
     stems = tokenize.stem_spans(folded) if any(t.stem for t in terms) else {}
     spans = []
     for term in terms:
-        for a, b in _occurrences(folded, term, stems):
+        for a, b in itertools.islice(_occurrences(folded, term, stems), limit):
             if a < len(starts) and 0 < b <= len(ends):
                 spans.append((starts[a], ends[b - 1]))
     return _merge(spans)
@@ -62,17 +63,20 @@ def _occurrences(folded: str, term: Terms, stems: dict[int, str]):
     not tokenized whole for every hit shown.
     """
     first, n = term.tokens[0], len(term.tokens)
-    candidates = []
-    pos = folded.find(first)
-    while pos >= 0 and len(candidates) < MAX_CANDIDATES:
-        candidates.append(pos)
-        pos = folded.find(first, pos + 1)
+    candidates = _substrings(folded, first)
     if n == 1 and term.stem:
         candidates = sorted(set(candidates) | {o for o, s in stems.items() if s == term.stem})
     for pos in candidates:
         toks = tokenize.tokens_at(folded, pos, n)
         if toks is not None and _match_at(toks, stems, term):
             yield toks[0][1], toks[-1][2]
+
+
+def _substrings(text: str, needle: str):
+    pos = text.find(needle)
+    while pos >= 0:
+        yield pos
+        pos = text.find(needle, pos + 1)
 
 
 def _match_at(toks: list[tuple[str, int, int]], stems: dict[int, str], terms: Terms) -> bool:
