@@ -2,6 +2,9 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -113,3 +116,40 @@ def test_pretokenize_gives_the_same_tokens_as_the_token_pattern():
     assert tokenize.tokens("हिन्दी") == ["हिन्दी"]  # combining vowel signs stay inside the word
     assert tokenize.tokens("𠀀𠀁") == ["𠀀", "𠀁"]  # Han outside the BMP: one token each
     assert tokenize.tokens("ひらがな") == list("ひらがな")
+
+
+CHILD = """
+import sys, time
+from unsealed.search.analysis import Analyser
+if __name__ == "__main__":
+    analyser = Analyser(workers=2, inline_first=0)
+    analyser.result(analyser.submit(["收押 police"], [["a/b.txt"]]), ["收押 police"], [["a/b.txt"]])
+    print(" ".join(str(pid) for pid in analyser._pool._processes), flush=True)
+    time.sleep(60)
+"""
+
+
+def test_analysis_workers_end_when_the_main_process_is_killed_outright(tmp_path):
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in child.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+        child.kill()  # SIGKILL: no cleanup runs in the main process
+        child.wait(10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        child.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

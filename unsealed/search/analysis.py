@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import select
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,8 +50,27 @@ def _analyse_in_worker(texts: list[str], path_lists: list[list[str]]) -> tuple[W
     return analyse_many(texts, path_lists), os.getpid(), time.process_time()
 
 
-def _warm() -> None:
+def _warm(main_pid: int) -> None:
+    _exit_with(main_pid)
     tokenize.pretokenize("")  # build the token pattern once per worker, before the first chunk
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker as soon as process ``pid`` (the one feeding the index) ends. A pool worker
+    waits on a queue it holds both ends of, so a main process killed outright (the OOM killer,
+    kill -9) would otherwise leave it waiting for ever. Linux's pidfd says when ``pid`` is gone."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        return  # no pidfd here: the pool's own shutdown is all there is
+
+    def wait() -> None:
+        select.select([handle], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait, name="exit-with-main", daemon=True).start()
 
 
 class _Done:
@@ -117,7 +138,7 @@ class Analyser:
         if self._pool is None:
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
-                                             initializer=_warm)
+                                             initializer=_warm, initargs=(os.getpid(),))
         return self._pool
 
     def close(self) -> None:
