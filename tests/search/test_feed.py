@@ -153,3 +153,20 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_jobs_without_parts_are_sent_on_in_bounded_chunks(tmp_path, monkeypatch):
+    # a sync that only removes documents (files gone from the case) must not gather them all in memory
+    monkeypatch.setattr(feedmod, "CHUNK_EVENTS", 16)
+    engine = TantivyEngine.create(tmp_path / "index")
+    sent: list[int] = []
+
+    class Counting(Analyser):
+        def submit(self, texts, path_lists):
+            sent.append(len(texts))
+            return super().submit(texts, path_lists)
+
+    done: list[str] = []
+    jobs = (BlobJob(f"{n:064x}", None, mark=str(n)) for n in range(100))
+    feed(engine, jobs, lambda job, n: done.append(job.mark), Counting(workers=0))
+    assert done == [str(n) for n in range(100)] and len(sent) == 13  # 200 events, 16 at most per chunk

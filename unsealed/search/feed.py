@@ -23,7 +23,8 @@ from unsealed.search.analysis import Analyser, Work
 from unsealed.search.engine import BlobInfo, Engine, Part
 
 CHUNK_PARTS = 512  # parts per unit of work sent to a worker
-CHUNK_CHARS = 1_000_000  # or fewer when the texts are long
+CHUNK_CHARS = 1_000_000  # or fewer when the texts (and paths) are long
+CHUNK_EVENTS = 4 * CHUNK_PARTS  # or fewer when many jobs have no parts (blobs whose documents go)
 MAX_IN_FLIGHT = 6  # chunks submitted and not yet given to the engine
 
 
@@ -114,6 +115,7 @@ def feed(engine: Engine, jobs: Iterable[BlobJob], done: Callable[[BlobJob, int],
             chunk.events.append(("start", job))
             if job.blob is not None:
                 chunk.path_lists.append(job.blob.paths)
+                chunk.chars += sum(map(len, job.blob.paths))
             for part in job.parts if job.blob is not None else ():
                 chunk.events.append(("part", part))
                 chunk.texts.append(part.text)
@@ -121,6 +123,8 @@ def feed(engine: Engine, jobs: Iterable[BlobJob], done: Callable[[BlobJob, int],
                 if len(chunk.texts) >= CHUNK_PARTS or chunk.chars >= CHUNK_CHARS:
                     chunk = submit(chunk)
             chunk.events.append(("end", job))
+            if len(chunk.events) >= CHUNK_EVENTS:
+                chunk = submit(chunk)
         if chunk.events:
             chunk = submit(chunk)
         while in_flight:
