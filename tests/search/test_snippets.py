@@ -56,3 +56,9 @@ def test_highlighting_a_page_marks_every_match():
     text = "收押，" * 500
     spans = snippets.find(text, [plan_text(Text("收押"))])
     assert len(spans) == 500 and spans[-1] == (len(text) - 3, len(text) - 1)
+
+
+def test_a_name_with_separators_or_line_breaks_is_located_in_the_raw_text():
+    # found without folding the whole page: long pages naming a person are common on person pages
+    terms = [plan_text(Text("阿依古丽吐尔逊"))]
+    assert snippets._locate("的" * 5000 + "阿依古丽 · 吐尔\n逊", terms) == 5000

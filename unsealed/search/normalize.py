@@ -44,6 +44,8 @@ HAN_RANGES = (
 )
 # Name separators: · • . ・ ‧ ･ ∙ ⋅ ⸱ ㆍ and the Greek ano teleia (NFKC turns ． ﹒ ․ into '.' and ･ into ・).
 _SEPARATORS = "\u00b7\u2022.\u30fb\u2027\uff65\u2219\u22c5\u2e31\u318d\u0387"
+# What may stand between two characters of a Chinese word or name in raw text: spaces, line breaks, separators.
+BETWEEN_HAN = rf"[\s{_SEPARATORS}]*"
 _SEP_RUN = re.compile(rf"\s*[{_SEPARATORS}](?:\s*[{_SEPARATORS}])*\s*")
 HAN_CHAR = re.compile(rf"[{HAN_RANGES}]")
 _LATIN = "a-z\u00aa\u00ba\u00df-\u00f6\u00f8-\u024f\u1e00-\u1eff"

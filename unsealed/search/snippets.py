@@ -94,12 +94,16 @@ def _match_at(toks: list[tuple[str, int, int]], stems: dict[int, str], terms: Te
 
 
 def _locate(text: str, terms: list[Terms]) -> int:
-    """Roughly where the first match of a long text is (case-insensitive search of the raw text)."""
+    """Roughly where the first match of a long text is: a case-insensitive search of the raw text,
+    Chinese words and names allowed spaces, line breaks and name separators between characters."""
     low = text.lower()
     best = None
     for t in terms:
-        needle = "".join(t.tokens) if all(tokenize.is_han(x) for x in t.tokens) else t.tokens[0]
-        pos = low.find(needle)
+        if all(tokenize.is_han(x) for x in t.tokens):
+            found = re.search(normalize.BETWEEN_HAN.join(map(re.escape, t.tokens)), text)
+            pos = found.start() if found else -1
+        else:
+            pos = low.find(t.tokens[0])
         if pos < 0 and t.stem:
             pos = low.find(t.stem)
         if pos >= 0 and (best is None or pos < best):
