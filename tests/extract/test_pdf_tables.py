@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from tests.extract.probes import probe_of
 from tests.people.helpers import make_id
-from unsealed.extract import pdf
+from unsealed.extract import pdf, pdf_tables
 from unsealed.extract.base import Context
 from unsealed.ingest.pipeline import IngestOptions, ingest
 from unsealed.ocr import OcrOptions
@@ -37,13 +37,14 @@ PEOPLE = [
 
 
 def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "疏附县看守所在押人员名单",
-         password: str | None = None) -> Path:
+         password: str | None = None, widths: list[int] | None = None) -> Path:
     """A PDF like one exported from Word: a title, then the table (names in a narrow column wrap)."""
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH, subfontIndex=0))
     style = ParagraphStyle("cell", fontName=FONT_NAME, fontSize=10)
-    cells = [[Paragraph(c, style) if j == 1 else c for j, c in enumerate(row)] for row in rows]
-    table = Table(cells, colWidths=[30, 50, 150, 30, 80] if len(rows[0]) == 5 else None)
+    wrap = (1,) if widths is None else range(len(rows[0]))
+    cells = [[Paragraph(c, style) if j in wrap else c for j, c in enumerate(row)] for row in rows]
+    table = Table(cells, colWidths=widths or ([30, 50, 150, 30, 80] if len(rows[0]) == 5 else None))
     commands = [("FONT", (0, 0), (-1, -1), FONT_NAME, 10)]
     if ruled:
         commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
@@ -83,6 +84,18 @@ def test_a_list_over_several_pages_is_one_table_numbered_on(tmp_path):
     (rows,) = tables.values()
     assert [n for n, _ in rows] == list(range(1, 82))
     assert rows[0][1] == HEADER and [cells for _, cells in rows[1:]] == people
+
+
+def test_later_pages_without_header_words_or_whole_id_numbers_go_on_with_the_list(tmp_path):
+    # a narrow ID column wraps every number, so page 2's text holds neither 姓名 nor a whole ID
+    born = [f"1990{i % 12 + 1:02d}{i % 28 + 1:02d}" for i in range(1, 41)]
+    people = [[str(i), f"买买提{i}", make_id("653121", day, 2 * i + 1), "男", "出国"] for i, day in enumerate(born, 1)]
+    result = _extract(_pdf(tmp_path / "narrow.pdf", [HEADER] + people, widths=[30, 60, 40, 30, 60]), tmp_path)
+    assert len(result.pages) >= 2 and "姓名" not in result.pages[-1].text
+    assert not pdf_tables.could_hold_people(result.pages[-1].text)
+    tables = _rows(result)
+    assert list(tables) == [f"pages 1-{len(result.pages)} table 1"]
+    assert [cells for _, cells in tables[f"pages 1-{len(result.pages)} table 1"]] == [HEADER] + people
 
 
 def test_encrypted_list_is_read_with_the_password_that_opens_it(tmp_path):

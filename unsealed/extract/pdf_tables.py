@@ -32,7 +32,7 @@ _PAGE_PERSONAL_EN = re.compile(r"(?i)\b(?:birth|born|dob|gender|sex|nationality|
 _LABEL = re.compile(r"[^。，]{0,8}(?:姓名|身份|名字)[^。，]{0,8}|(?i:(?:\w+\s)?names?|id(?:\s*(?:no\.?|number|card))?)")
 HEADER_ROWS = 3  # rows of a table searched for a header label
 MIN_ID_NUMBERS = 3  # a page listing this many ID numbers may go on with a list begun on an earlier page
-MAX_PAGES = 300  # pages of one PDF looked at for tables (about 0.1 CPU-s each)
+MAX_PAGES = 300  # pages of one PDF handed to the table finder (about 0.1 CPU-s each)
 # pdfminer keeps a Python object per character: a page with more text is no list (a list page holds
 # a few thousand characters) and would cost far more memory and time than it is worth
 MAX_PAGE_CHARS = 40_000
@@ -51,20 +51,26 @@ def could_hold_people(text: str) -> bool:
 
 def read_tables(path: Path, password: str | None, pages: Iterable[int], deadline: float,
                 max_rows: int) -> tuple[list[Row], list[str]]:
-    """Rows of the tables on the given 1-based ``pages``, and what could not be read (one line each)."""
+    """Rows of the tables on the given 1-based ``pages``, and what could not be read (one line each).
+
+    The page after one with a person table is read too: a list's later pages may have neither
+    header words nor, where ID numbers wrap inside their cells, whole ID numbers in their text."""
     errors: list[str] = []
-    wanted = list(pages)
-    if len(wanted) > MAX_PAGES:
-        errors.append(f"tables read on the first {MAX_PAGES} of {len(wanted)} pages with person words")
-        wanted = wanted[:MAX_PAGES]
+    queue = sorted(set(pages))
     try:
         pdf = pdfplumber.open(path, password=password or "")
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; the text is kept regardless
         return [], [f"tables not read: the PDF's layout could not be parsed ({type(exc).__name__})"]
     tables: list[_Table] = []
-    count = 0
+    count = at = 0
     try:
-        for number in wanted:
+        total = len(pdf.pages)
+        while at < len(queue):
+            number = queue[at]
+            at += 1
+            if at > MAX_PAGES:
+                errors.append(f"tables read on the first {MAX_PAGES} pages with person words only")
+                break
             if time.monotonic() > deadline:
                 errors.append(f"time limit reached: tables from page {number} on not read")
                 break
@@ -79,14 +85,20 @@ def read_tables(path: Path, password: str | None, pages: Iterable[int], deadline
             except Exception as exc:  # noqa: BLE001 - one page's layout must not lose the others
                 errors.append(f"tables on page {number} could not be read ({type(exc).__name__})")
                 continue
+            kept = 0
             for index, (width, cells) in enumerate(found):
-                count += len(cells)
                 last = tables[-1] if tables else None
                 if index == 0 and last and last.continues_on(number, width, cells):
                     last.rows += cells
                     last.last_page = number
-                else:
+                elif _is_person_table(cells):
                     tables.append(_Table(number, index + 1, width, cells))
+                else:
+                    continue
+                count += len(cells)
+                kept += 1
+            if kept and number < total and (at == len(queue) or queue[at] != number + 1):
+                queue.insert(at, number + 1)
     finally:
         pdf.close()
     rows = [Row(t.name, i, cells) for t in tables for i, cells in enumerate(t.rows, 1) if cells]
@@ -112,7 +124,7 @@ class _Table:
 
 
 def _page_tables(page) -> list[tuple[int, list[list[str]]]]:
-    """The person tables of a page, top to bottom: (columns, rows of cell texts, empty rows kept as [])."""
+    """The ruled tables of a page, top to bottom: (columns, rows of cell texts, empty rows kept as [])."""
     try:
         out = []
         for table in page.find_tables():
@@ -123,8 +135,7 @@ def _page_tables(page) -> list[tuple[int, list[list[str]]]]:
                 while values and not values[-1]:
                     values.pop()
                 rows.append(values)
-            if _is_person_table(rows):
-                out.append((width, rows))
+            out.append((width, rows))
         return out
     finally:
         page.close()
@@ -135,7 +146,8 @@ def _is_person_table(rows: list[list[str]]) -> bool:
     (the later pages of a list): other tables (figures, forms, layout boxes) are not kept."""
     if any(_LABEL.fullmatch(cell) for cells in rows[:HEADER_ROWS] for cell in cells):
         return True
-    return sum(1 for cells in rows for cell in cells if _ID_NUMBER.fullmatch(cell)) >= MIN_ID_NUMBERS
+    ids = sum(1 for cells in rows for cell in cells if _ID_NUMBER.fullmatch(cell.lstrip("'‘’` ")))
+    return ids >= MIN_ID_NUMBERS
 
 
 def _cell(value: str | None) -> str:
