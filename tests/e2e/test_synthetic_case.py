@@ -76,3 +76,16 @@ def test_search_people_and_show_agree_with_the_truth(synthetic_case):
     hit = result["hits"][0]
     shown = _cli("show", str(hit["id"]), "--case", str(case_dir), "--json")
     assert shown["path"] == hit["path"] and shown["sha256"]
+
+
+def test_every_row_of_the_printed_lists_is_a_source_of_its_person(synthetic_case):
+    # the PDF printouts are read back through their ruled tables, a list over two pages included
+    case_dir, truth, _ = synthetic_case
+    printed = {(p["id_number"], a["path"], a["sheet"], a["row"]) for p in truth["persons"]
+               for a in p["appears_in"] if a["table"] == "printout"}
+    assert printed and {e["pages"] for e in truth["printouts"]} >= {1}
+    found = set()
+    for person in _cli("people", "--case", str(case_dir), "--json")["people"]:
+        found |= {(person["id_number"], s["path"], s["sheet"], s["row"]) for s in person["sources"]
+                  if s["path"].startswith("文件/打印件/")}
+    assert found == printed

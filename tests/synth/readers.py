@@ -101,3 +101,15 @@ def id_gender(number: str) -> str:
 
 def age(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text with every space and line break removed (table cells wrap), read with pypdfium2."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    return "".join(text.split())

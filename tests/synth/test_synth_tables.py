@@ -11,7 +11,7 @@ from stdnum.cn import ric
 
 from unsealed.synth.run import plan_tables
 
-from .readers import PEOPLE, age, id_gender, parse_date, sheet_rows, valid_id
+from .readers import PEOPLE, age, id_gender, parse_date, pdf_text, sheet_rows, valid_id
 
 ID_KINDS = {"invalid_check_digit", "id_float_corrupted", "id_fullwidth", "id_15_digit"}
 
@@ -150,9 +150,34 @@ def test_appears_in_rows_name_the_person(gen):
                 text = (result.cache / a["path"]).read_text(encoding="utf-8-sig").splitlines()[a["row"] - 1]
                 assert p["id_number"] in text
                 continue
+            if a["table"] == "printout":  # the PDF's text (cells wrap, so without line breaks)
+                if a["path"] not in cache:
+                    cache[a["path"]] = pdf_text(result.cache / a["path"])
+                assert p["id_number"] in cache[a["path"]] and p["name"] in cache[a["path"]], a
+                continue
             key = (a["path"], a["sheet"])
             if key not in cache:
                 cache[key] = sheet_rows(result.cache, tables[a["path"]], a["sheet"])
             row = [str(c) for c in cache[key][a["row"] - 1]]
             given, father = p["name"].split("·")
             assert any(c.startswith(given) and c.endswith(father) for c in row), (p["name"], row)
+
+
+def test_a_printout_per_county_holds_its_list_without_the_anomaly_rows(gen):
+    result, truth, _ = gen
+    planted = {(a["path"], a.get("sheet"), a["row"]) for a in truth["anomalies"] if "row" in a}
+    printed: Counter = Counter(a["path"] for p in truth["persons"] for a in p["appears_in"]
+                               if a["table"] == "printout")
+    tables = {t["path"]: t for t in truth["tables"]}
+    assert len(truth["printouts"]) == 2  # Shufu and Tekes
+    for entry in truth["printouts"]:
+        assert tables[entry["of"]]["kind"] == "detainees" and printed[entry["path"]] == entry["rows"] > 0
+        source = sheet_rows(result.cache, tables[entry["of"]], entry["sheet"])
+        text = pdf_text(result.cache / entry["path"])
+        shown, hidden = set(), set()
+        for number, row in enumerate(source, 1):
+            for cell in (str(c).removeprefix("'") for c in row):
+                if valid_id(cell):
+                    (hidden if (entry["of"], entry["sheet"], number) in planted else shown).add(cell)
+        assert len(shown) == entry["rows"] and all(number in text for number in shown)
+        assert not any(number in text for number in hidden - shown)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import broken, docplan, dossiers, photos, tableplant, tables
+from . import broken, docplan, dossiers, photos, printouts, tableplant, tables
 from .anomalies import Anomalies
 from .detention import choose_detained, choose_photographed, describe_detentions
 from .output import CacheWriter
@@ -81,13 +81,15 @@ def synthesize(out_dir: Path, people: int = 500, seed: int = 1,
     photo_jobs = photos.plan(seed, persons, anomalies)
     dossier_jobs = dossiers.plan(seed, persons)
     doc_jobs = docplan.plan(seed, people, staff, anomalies)
+    printout_jobs = printouts.plan(planned, anomalies)
 
     writer = CacheWriter(cache, progress)
-    writer.expected = len(photo_jobs) + len(planned) + len(dossier_jobs) + len(doc_jobs) + 12
+    writer.expected = len(photo_jobs) + len(planned) + len(dossier_jobs) + len(doc_jobs) + len(printout_jobs) + 12
     try:
         photos.write(writer, photo_jobs, persons)
         for f in planned:
             writer.write(f.path, table_bytes(f), f.when)
+        printed = printouts.write(writer, printout_jobs, persons)
         dossiers.write(seed, writer, dossier_jobs, persons, staff)
         documents = docplan.write(seed, writer, doc_jobs)
         broken_entries, broken_docs = broken.write(seed, writer, persons, planned, staff[0].name)
@@ -97,6 +99,7 @@ def synthesize(out_dir: Path, people: int = 500, seed: int = 1,
 
     truth = build(seed, persons, staff, planned, documents, anomalies, broken_entries,
                   writer.files, writer.members)
+    truth["printouts"] = printed
     truth_path = out_dir / "truth.json"
     write(truth_path, truth)
     writer.finish()
