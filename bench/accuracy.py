@@ -116,6 +116,7 @@ def people_accuracy(case, truth: dict) -> dict[str, float]:
 
 def ensure_case(work: Path, people: int, seed: int) -> Path:
     """Synthesize and ingest into ``work`` unless already done; returns the case folder."""
+    from unsealed.extract.registry import VERSION
     from unsealed.ingest.pipeline import IngestOptions, ingest
     from unsealed.store.case import Case
     from unsealed.synth import synthesize
@@ -125,11 +126,12 @@ def ensure_case(work: Path, people: int, seed: int) -> Path:
         synthesize(work, people=people, seed=seed)
         print(f"synth_seconds {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     case_dir = work / "case"
-    if not (case_dir / "catalog.sqlite").exists() or not (work / ".ingested").exists():
+    marker = work / ".ingested"  # holds the extractor version the case was ingested with
+    if not (case_dir / "catalog.sqlite").exists() or not marker.exists() or marker.read_text() != str(VERSION):
         t0 = time.perf_counter()
         with Case.open(case_dir, create=True) as case:
             ingest(case, [work / "cache"], IngestOptions(workers=2, index=False))
-        (work / ".ingested").write_text("ok")
+        marker.write_text(str(VERSION))
         print(f"ingest_seconds {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return case_dir
 
@@ -283,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --verify: an ingested case of --work's cache (default: --work/case)")
     args = parser.parse_args(argv)
     people = args.scale or args.people
-    work = args.work or Path(f"/tmp/unsealed-acc-{people}-{args.seed}")
+    from unsealed.synth import fingerprint
+
+    work = args.work or Path(f"/tmp/unsealed-acc-{people}-{args.seed}-{fingerprint()}")
     if args.verify:
         _print(verify_figures(work, args.case or ensure_case(work, people, args.seed)))
         return 0

@@ -86,7 +86,9 @@ def main() -> None:
 
     cache = args.cache
     if cache is None:
-        synth_dir = args.work / f"synth-{args.people}"
+        from unsealed.synth import fingerprint
+
+        synth_dir = args.work / f"synth-{args.people}-{fingerprint()}"
         cache = synth_dir / "cache"
         if not (synth_dir / "truth.json").exists():
             from unsealed.synth import synthesize
