@@ -12,7 +12,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from tests.extract.probes import probe_of
 from tests.people.helpers import make_id
@@ -39,9 +39,7 @@ PEOPLE = [
 def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "疏附县看守所在押人员名单",
          password: str | None = None, widths: list[int] | None = None) -> Path:
     """A PDF like one exported from Word: a title, then the table (names in a narrow column wrap)."""
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH, subfontIndex=0))
-    style = ParagraphStyle("cell", fontName=FONT_NAME, fontSize=10)
+    style = _style()
     wrap = (1,) if widths is None else range(len(rows[0]))
     cells = [[Paragraph(c, style) if j in wrap else c for j, c in enumerate(row)] for row in rows]
     table = Table(cells, colWidths=widths or ([30, 50, 150, 30, 80] if len(rows[0]) == 5 else None))
@@ -52,6 +50,12 @@ def _pdf(path: Path, rows: list[list[str]], ruled: bool = True, title: str = "�
     encrypt = pdfencrypt.StandardEncryption(password) if password else None
     SimpleDocTemplate(str(path), pagesize=A4, encrypt=encrypt).build([Paragraph(title, style), table])
     return path
+
+
+def _style() -> ParagraphStyle:
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH, subfontIndex=0))
+    return ParagraphStyle("cell", fontName=FONT_NAME, fontSize=10)
 
 
 def _extract(path: Path, tmp_path: Path):
@@ -151,3 +155,56 @@ def test_pdf_list_gives_people_traced_to_page_table_and_row(tmp_path):
         ("在押人员名单.pdf", "page 1 table 1", 2)]
     # the row is in the page text too: the PDF is found once, as its page
     assert hits["total"] == 1 and hits["hits"][0]["page"] == 1 and hits["hits"][0]["sheet"] is None
+
+
+def _list_rows() -> list[list[str]]:
+    return [HEADER] + [[str(i), *p] for i, p in enumerate(PEOPLE, 1)]
+
+
+def test_a_damaged_page_costs_the_tables_never_the_text(tmp_path):
+    born = [f"1990{i % 12 + 1:02d}{i % 28 + 1:02d}" for i in range(1, 81)]
+    people = [[str(i), f"买买提{i}", make_id("653121", day, 2 * i + 1), "男", "出国"] for i, day in enumerate(born, 1)]
+    data = _pdf(tmp_path / "long.pdf", [HEADER] + people).read_bytes()
+    broken = tmp_path / "broken.pdf"  # the last page loses its /MediaBox: PDFium copes, pdfminer does not
+    broken.write_bytes(data[::-1].replace(b"/MediaBox"[::-1], b"/MediaBoy"[::-1], 1)[::-1])
+    result = _extract(broken, tmp_path)
+    assert len(result.pages) >= 2 and people[-1][2] in "".join(p.text for p in result.pages).replace("\n", "")
+    assert result.status == "partial" and "tables" in result.error
+
+
+def test_two_lists_on_consecutive_pages_stay_apart(tmp_path):
+    first = _list_rows()
+    # as many columns as the first, in another order: only its own header says it is a new list
+    second = [["序号", "身份证号", "姓名", "性别", "案由"],
+              ["1", make_id("654027", "19800101", 3), "李强", "男", "出国"]]
+    style = _style()
+    tables = []
+    for rows in (first, second):
+        table = Table(rows)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT_NAME, 10),
+                                   ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        tables.append(table)
+    path = tmp_path / "two.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph("名单", style), tables[0], PageBreak(), tables[1]])
+    tables_read = _rows(_extract(path, tmp_path))
+    assert [cells for _, cells in tables_read["page 1 table 1"]][0] == HEADER
+    assert tables_read["page 2 table 1"] == list(enumerate(second, 1))
+
+
+def test_a_header_spread_over_its_cell_and_a_rotated_page(tmp_path):
+    spread = [["序号", "姓\u3000名", "公民身份号码"]] + [[str(i), p[0], p[1]] for i, p in enumerate(PEOPLE, 1)]
+    assert len(_extract(_pdf(tmp_path / "spread.pdf", spread), tmp_path).rows) == 4
+    data = _pdf(tmp_path / "upright.pdf", _list_rows()).read_bytes()
+    assert b"/Rotate 0 " in data
+    turned = tmp_path / "turned.pdf"  # pdfplumber would give turned cells (names reversed): not read
+    turned.write_bytes(data.replace(b"/Rotate 0 ", b"/Rotate 90", 1))
+    result = _extract(turned, tmp_path)
+    assert result.rows == [] and PEOPLE[2][1] in result.pages[0].text
+
+
+def test_wrapped_cell_lines_are_joined_as_they_were_written():
+    cases = {"阿依古\n丽·吐尔\n逊": "阿依古丽·吐尔逊", "65312119900101\n123X": "65312119900101123X",
+             "Water\nFreezing": "Water Freezing", "2017-05-01\n10:30": "2017-05-01 10:30",
+             "阿依古丽\nAygul": "阿依古丽 Aygul", "ئۇيغۇر\nتېكىست": "ئۇيغۇر تېكىست",
+             "疏附县7村6\n组103号": "疏附县7村6组103号"}
+    assert {k: pdf_tables._cell(k) for k in cases} == cases

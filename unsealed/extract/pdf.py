@@ -43,38 +43,41 @@ def extract(path: Path, probe: Probe, ctx: Context) -> Extraction:
     pdf, password_used = _open(path, ctx.passwords)
     try:
         result = _read(pdf, password_used, ctx)
-        table_pages = _table_pages(pdf, result)
+        if time.monotonic() < deadline:
+            _add_tables(result, path, password_used, pdf, ctx, deadline)
     finally:
         pdf.close()
-    if table_pages:
-        _add_tables(result, path, password_used, table_pages, ctx, deadline)
     return result
 
 
-def _table_pages(pdf: pdfium.PdfDocument, result: Extraction) -> list[int]:
-    """Pages that could hold a person table: person words in the text, and lines drawn (the
-    table finder reads ruled tables only; a page without path objects has no ruling)."""
-    text_pages = set(result.metadata.get("text_pages", ()))
-    out = []
-    for page in result.pages:
-        if page.number not in text_pages or not pdf_tables.could_hold_people(page.text):
-            continue
-        try:
-            handle = pdf[page.number - 1]
-            try:
-                ruled = next(handle.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)), None) is not None
-            finally:
-                handle.close()
-        except Exception:  # noqa: BLE001 - the table finder will say what is wrong with the page
-            ruled = True
-        if ruled:
-            out.append(page.number)
-    return out
-
-
-def _add_tables(result: Extraction, path: Path, password: str | None, wanted: list[int], ctx: Context,
+def _add_tables(result: Extraction, path: Path, password: str | None, pdf: pdfium.PdfDocument, ctx: Context,
                 deadline: float) -> None:
-    result.rows, errors = pdf_tables.read_tables(path, password, wanted, deadline, ctx.limits.max_rows)
+    """Read the person tables of the pages that could hold one; what fails costs the tables, never the text."""
+    texts = {p.number: p.text for p in result.pages if p.source == "text"}
+    text_pages = set(result.metadata.get("text_pages", ()))
+
+    def readable(number: int) -> bool:
+        """A text page pdfminer can afford, upright, with lines drawn (the finder reads ruled tables only)."""
+        if number not in text_pages or len(texts.get(number, "")) > pdf_tables.MAX_PAGE_CHARS:
+            return False
+        try:
+            page = pdf[number - 1]
+            try:
+                return page.get_rotation() == 0 and next(
+                    page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)), None) is not None
+            finally:
+                page.close()
+        except Exception:  # noqa: BLE001 - a page PDFium cannot load has no table to read
+            return False
+
+    wanted = [n for n in sorted(text_pages) if pdf_tables.could_hold_people(texts.get(n, "")) and readable(n)]
+    if not wanted:
+        return
+    if len(pdf) > pdf_tables.MAX_DOC_PAGES:
+        errors = [f"tables not read: {len(pdf):,} pages, more than {pdf_tables.MAX_DOC_PAGES:,}"]
+    else:
+        result.rows, errors = pdf_tables.read_tables(path, password, wanted, readable, deadline,
+                                                     ctx.limits.max_rows)
     if errors:
         result.status = "partial"
         result.error = "; ".join(e for e in (result.error, *errors) if e)
