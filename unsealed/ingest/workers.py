@@ -132,25 +132,25 @@ class WorkerPool:
             busy = [s for s in self.slots if s.pending]
             if not busy:
                 return
-            ready = wait([s.parent for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
-            now = time.monotonic()
+            wait([s.parent for s in busy] + [s.process.sentinel for s in busy], timeout=1.0)
             for slot in busy:
-                if slot.parent in ready:
-                    try:
-                        while slot.pending and slot.parent.poll():
-                            result = slot.parent.recv()
-                            slot.pending.popleft()
-                            slot.since = time.monotonic()
-                            yield result
-                        continue
-                    except (EOFError, OSError):
-                        pass  # the worker died: handled below
+                # whether the worker lived is asked before its results are read: a worker that died
+                # after sending a result must not have that finished file blamed for its crash
+                alive = slot.process.is_alive()
+                try:
+                    while slot.pending and slot.parent.poll():
+                        result = slot.parent.recv()
+                        slot.pending.popleft()
+                        slot.since = time.monotonic()
+                        yield result
+                except (EOFError, OSError):
+                    alive = False  # the worker died mid-message: handled below
+                if not slot.pending:
+                    continue
+                if not alive:
                     yield from self._replace(slot, on_failure, "error",
                                              "the reader crashed on this file: skipped (the original is preserved)")
-                elif slot.process.sentinel in ready or not slot.process.is_alive():
-                    yield from self._replace(slot, on_failure, "error",
-                                             "the reader crashed on this file: skipped (the original is preserved)")
-                elif now - slot.since > self._hard_limit:
+                elif time.monotonic() - slot.since > self._hard_limit:
                     yield from self._replace(slot, on_failure, "timeout",
                                              "reading took longer than the time limit: skipped "
                                              "(the original is preserved)")
