@@ -17,14 +17,24 @@ def test_available_memory_is_read_from_this_machine():
     assert free is not None and 0 < free <= os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
+def test_a_containers_limits_count(monkeypatch):
+    values = {"cpu.max": "150000 100000", "memory.max": str(2 * GB), "memory.current": str(GB)}
+    monkeypatch.setattr(workers, "_cgroup_value", values.get)
+    assert workers.usable_cores() == 1  # a quota of 1.5 cores: one worker, not one per host core
+    assert available_memory() <= GB  # what is left under the container's limit, not the host's
+    values.update({"cpu.max": "max 100000", "memory.max": "max"})
+    assert workers.usable_cores() == len(os.sched_getaffinity(0))
+    assert available_memory() > 0
+
+
 def test_one_worker_per_core_when_memory_allows(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 8)
     monkeypatch.setattr(workers, "available_memory", lambda: 64 * GB)
     assert default_workers(ocr=True) == default_workers(ocr=False) == 8
 
 
 def test_fewer_ocr_workers_when_memory_is_short(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 8)
     monkeypatch.setattr(workers, "available_memory", lambda: 3 * GB)
     ocr = default_workers(ocr=True)
     assert ocr == (3 * GB - RESERVE_BYTES) // OCR_WORKER_BYTES == 3
@@ -35,7 +45,7 @@ def test_fewer_ocr_workers_when_memory_is_short(monkeypatch):
 
 
 def test_cores_decide_where_memory_is_unknown(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    monkeypatch.setattr(workers, "usable_cores", lambda: 6)
     monkeypatch.setattr(workers, "available_memory", lambda: None)
     assert default_workers(ocr=True) == 6
 

@@ -31,9 +31,9 @@ RESERVE_BYTES = 512 * 1024**2
 
 
 def default_workers(ocr: bool) -> int:
-    """One worker per core, fewer when the memory free now would not hold them: a laptop with
-    many cores and little memory must not swap or have workers killed by the kernel."""
-    cores = os.cpu_count() or 1
+    """One worker per usable core, fewer when the memory free now would not hold them: a laptop
+    with many cores and little memory must not swap or have workers killed by the kernel."""
+    cores = usable_cores()
     free = available_memory()
     if free is None:
         return cores
@@ -41,16 +41,45 @@ def default_workers(ocr: bool) -> int:
     return int(max(1, min(cores, (free - RESERVE_BYTES) // each)))
 
 
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity, and a container's CPU quota (cgroup v2)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    quota = _cgroup_value("cpu.max")
+    if quota:
+        parts = quota.split()
+        if len(parts) == 2 and parts[0] != "max" and int(parts[1]) > 0:
+            cores = min(cores, max(1, int(parts[0]) // int(parts[1])))
+    return max(1, cores)
+
+
 def available_memory() -> int | None:
-    """Bytes the kernel can give without swapping (MemAvailable); None where it does not say."""
+    """Bytes the kernel can give without swapping (MemAvailable), within a container's memory limit
+    (cgroup v2); None where neither says."""
+    free = None
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    free = int(line.split()[1]) * 1024
+                    break
     except (OSError, ValueError, IndexError):
         pass
-    return None
+    limit, used = _cgroup_value("memory.max"), _cgroup_value("memory.current")
+    if limit and limit.isdigit() and used and used.isdigit():
+        left = max(0, int(limit) - int(used))
+        free = left if free is None else min(free, left)
+    return free
+
+
+def _cgroup_value(name: str) -> str | None:
+    try:
+        with open(f"/sys/fs/cgroup/{name}", encoding="ascii") as fh:
+            return fh.read().strip()
+    except OSError:
+        return None
 
 
 def _serve(conn: Connection, case_root: str, passwords: tuple[str, ...], limits: Limits, ocr) -> None:
