@@ -5,11 +5,13 @@ by pdfplumber (MIT; PyMuPDF's finder is AGPL) from the table's ruling lines.
 Tables without lines are not read: guessed from text alignment, a name wrapped
 over two lines lands in two rows, and a wrong name is worse than none. Table
 finding costs 20-30 times more than pypdfium2's text, so only pages that could
-hold a person list are looked at: pages with an identity header word, and pages
-listing several ID numbers (a list's later pages). A table whose header is only
-on its first page is continued over the next pages. Every table becomes rows
+hold a person list are looked at: upright ruled pages with an identity header word
+or several ID numbers, and the page after one that held a person table. A table
+whose header is only on its first page is continued over the next pages; one
+with a header of its own starts a new list. Every table becomes rows
 named "page N table K" (or "pages N-M table K"), numbered from 1 within the
 table, so a value is traced to file, page, table and row like a spreadsheet cell.
+Whatever fails here costs tables only: the PDF's text is read before and kept.
 """
 
 from __future__ import annotations
