@@ -39,10 +39,10 @@ def corpora(files: list[Path], workdir: Path) -> None:
     asked: list[int] = []
     real = pdf.pdf_tables.read_tables
 
-    def counting(path, password, pages, deadline, max_rows):
+    def counting(path, password, pages, readable, deadline, max_rows):
         pages = list(pages)
         asked.append(len(pages))
-        return real(path, password, pages, deadline, max_rows)
+        return real(path, password, pages, readable, deadline, max_rows)
 
     def run(tables: bool) -> tuple[float, int, int]:
         pdf.pdf_tables.read_tables = counting if tables else (lambda *a, **k: ([], []))
@@ -64,7 +64,7 @@ def corpora(files: list[Path], workdir: Path) -> None:
     print(f"corpora PDFs: {len(files)} ({pages} pages)")
     print(f"corpora CPU without tables: {without:.2f} s")
     print(f"corpora CPU with tables: {with_tables:.2f} s ({with_tables / max(without, 1e-9):.2f}x)")
-    print(f"corpora pages given to the table finder: {sum(asked)} in {len(asked)} files")
+    print(f"corpora pages given to the table finder: {sum(asked)} in {len(asked)} files (and pages after tables)")
     print(f"corpora table rows kept: {rows}")
 
 
