@@ -83,20 +83,25 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i:i + width] for i in range(0, len(text), width)] or [""]
 
 
+def set_pdf_time(canvas, when: dt.datetime) -> None:
+    """Date a reportlab canvas's PDF at ``when`` (China time). reportlab writes one timestamp for
+    CreationDate and ModDate; in invariant mode it is 2000-01-01, so it is replaced here."""
+    from reportlab.lib.utils import TimeStamp
+
+    stamp = TimeStamp(invariant=1)
+    stamp.YMDhms, stamp.dhh, stamp.dmm = tuple(when.timetuple())[:6], 8, 0
+    canvas._doc._timeStamp = stamp
+
+
 def pdf_bytes(doc: DocText, meta: DocMeta) -> tuple[bytes, int]:
     """A text PDF (reportlab, embedded WenQuanYi subset) whose info dates say ``meta.created``; and its page count."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.utils import TimeStamp
     from reportlab.pdfgen import canvas
 
     font = _font()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    # reportlab writes one timestamp for CreationDate and ModDate; in invariant mode it is
-    # 2000-01-01, so replace it with the document's own time.
-    stamp = TimeStamp(invariant=1)
-    stamp.YMDhms, stamp.dhh, stamp.dmm = tuple(meta.created.timetuple())[:6], 8, 0
-    c._doc._timeStamp = stamp
+    set_pdf_time(c, meta.created)
     c.setTitle(doc.title)
     c.setAuthor(meta.author)
     c.setCreator(meta.application)

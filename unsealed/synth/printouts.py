@@ -14,9 +14,10 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from .anomalies import Anomalies
-from .documents import FONT_NAME, _font
+from .documents import FONT_NAME, _font, set_pdf_time
 from .output import CacheWriter
 from .people import Person
 from .tables import Sheet, TableFile
@@ -84,7 +85,6 @@ def pdf_bytes(p: Printout) -> tuple[bytes, int]:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.utils import TimeStamp
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     _font()
@@ -94,23 +94,14 @@ def pdf_bytes(p: Printout) -> tuple[bytes, int]:
     page_width = landscape(A4)[0] - 72
     weights = [max(2, max(len(r[c]) if c < len(r) else 0 for r in rows)) for c in range(len(p.sheet.header))]
     widths = [page_width * w / sum(weights) for w in weights]
-    table = Table([[Paragraph(_escape(v), cell) for v in r] for r in rows], colWidths=widths)
+    table = Table([[Paragraph(escape(v), cell) for v in r] for r in rows], colWidths=widths)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=36, rightMargin=36, topMargin=36,
                             bottomMargin=36, title=p.sheet.titles[0] if p.sheet.titles else "",
                             author=p.source.author, creator="WPS 表格", invariant=1)
-
-    def stamp(canvas, _doc) -> None:
-        # reportlab writes one fixed timestamp in invariant mode: the printout's own time instead
-        when = TimeStamp(invariant=1)
-        when.YMDhms, when.dhh, when.dmm = tuple(p.when.timetuple())[:6], 8, 0
-        canvas._doc._timeStamp = when
-
-    doc.build([Paragraph(_escape(t), title) for t in p.sheet.titles] + [table], onFirstPage=stamp)
+    doc.build([Paragraph(escape(t), title) for t in p.sheet.titles] + [table],
+              onFirstPage=lambda canvas, _doc: set_pdf_time(canvas, p.when))
     return buf.getvalue(), doc.page
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
