@@ -60,3 +60,14 @@ def test_refuses_to_overwrite_and_too_few_people(tmp_path):
     assert (tmp_path / "cache" / "keep.txt").read_text() == "mine"
     with pytest.raises(ValueError, match="at least"):
         synthesize(tmp_path / "x", people=5)
+
+
+@pytest.mark.parametrize("seed", [1, 11])
+def test_no_two_planned_files_share_a_path(seed):
+    # files are written by several threads: two jobs on one path would leave whichever came last
+    from unsealed.synth import dossiers
+    from unsealed.synth.run import plan_tables
+
+    persons, _, planned, _ = plan_tables(seed, 3000)
+    paths = [f.path for f in planned] + [job.path for job in dossiers.plan(seed, persons)]
+    assert len(paths) == len(set(paths))

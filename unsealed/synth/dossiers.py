@@ -67,6 +67,7 @@ def plan(seed: int, persons: list[Person]) -> list[FileJob]:
         for y, m in _months(p.detention_date, last):
             when = dt.datetime(y, m, 28, 17, rng.randint(0, 59))
             jobs.append(FileJob(f"{folder}/考评/{y}-{m:02d}.csv", "scores", p.key, when, month=(y, m)))
+    visits: dict[str, int] = {}  # a relative of two detainees may be visited twice on one day: two files
     for d in persons:
         if not d.detained:
             continue
@@ -76,8 +77,10 @@ def plan(seed: int, persons: list[Person]) -> list[FileJob]:
                 continue
             when = office_time(rng, d.detention_date + dt.timedelta(days=rng.randint(5, 60)))
             when = min(when, dt.datetime(2018, 12, 20, 16, 0))
-            jobs.append(FileJob(f"家访记录/{r.county.name}/{r.id_number}_{when:%Y%m%d}.txt", "visit", r.key, when,
-                                other=d.key, relation=relation))
+            stem = f"家访记录/{r.county.name}/{r.id_number}_{when:%Y%m%d}"
+            visits[stem] = visits.get(stem, 0) + 1
+            suffix = f"_{visits[stem]}" if visits[stem] > 1 else ""
+            jobs.append(FileJob(f"{stem}{suffix}.txt", "visit", r.key, when, other=d.key, relation=relation))
     return jobs
 
 
