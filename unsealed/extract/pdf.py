@@ -70,12 +70,13 @@ def _add_tables(result: Extraction, path: Path, password: str | None, pdf: pdfiu
         except Exception:  # noqa: BLE001 - a page PDFium cannot load has no table to read
             return False
 
-    wanted = [n for n in sorted(text_pages) if pdf_tables.could_hold_people(texts.get(n, "")) and readable(n)]
-    if not wanted:
-        return
-    if len(pdf) > pdf_tables.MAX_DOC_PAGES:
+    candidates = [n for n in sorted(text_pages) if pdf_tables.could_hold_people(texts.get(n, ""))]
+    if candidates and len(pdf) > pdf_tables.MAX_DOC_PAGES:
         errors = [f"tables not read: {len(pdf):,} pages, more than {pdf_tables.MAX_DOC_PAGES:,}"]
     else:
+        wanted = [n for n in candidates if readable(n)]
+        if not wanted:
+            return
         result.rows, errors = pdf_tables.read_tables(path, password, wanted, readable, deadline,
                                                      ctx.limits.max_rows)
     if errors:
