@@ -6,9 +6,9 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+from tests.corpora import CORPORA
+
 FAILED = {"encrypted", "corrupt", "unsupported", "hostile", "timeout", "error"}
 
 # expected mime -> our kinds that mean the same content

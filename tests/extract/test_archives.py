@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import archives, registry
 from unsealed.extract.base import Context, Corrupt, Encrypted
 from unsealed.extract.safe_names import decode_name, link_verdict, safe_name, zip_unicode_path
@@ -22,7 +23,6 @@ from unsealed.ingest.detect import detect
 
 from .probes import probe_of
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 RE = CORPORA / "RecursiveExtractor/RecursiveExtractor.Tests/TestData/TestDataArchives"
 PKG = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules" \
     / "tika-parser-pkg-module/src/test/resources/test-documents"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import csvfile, encoding, text
 from unsealed.extract.base import Context, Hostile, Limits, Probe, Unsupported
 from unsealed.ingest.detect import detect
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
 TIKA_HTML = TIKA / "tika-parser-html-module/src/test/resources/test-documents"
 TIKA_TEXT = TIKA / "tika-parser-text-module/src/test/resources/test-documents"

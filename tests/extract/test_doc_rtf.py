@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import doc, rtf
 from unsealed.extract.base import Context
 
 from .probes import probe_of
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
 MS = TIKA / "tika-parser-microsoft-module/src/test/resources/test-documents"
 

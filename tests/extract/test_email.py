@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import email as mail
 from unsealed.extract.base import Context, Limits, Probe
 from unsealed.ingest.detect import detect
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA_MAIL = (CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
              / "tika-parser-mail-module/src/test/resources/test-documents")
 INGEST = CORPORA / "ingest-file/tests/fixtures"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import archives
 from unsealed.extract.archive_sink import Sink
 from unsealed.extract.base import Context, Hostile, Limits, Probe, TimedOut
 from unsealed.ingest.detect import detect
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 RE_BOMBS = CORPORA / "RecursiveExtractor/RecursiveExtractor.Tests/TestData/Bombs"
 SLIP = CORPORA / "zip-slip-vulnerability/archives"
 PKG = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules" \

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFile
 
+from tests.corpora import CORPORA
 from unsealed.extract import images
 from unsealed.extract.base import Context, Corrupt, Extraction, ExtractionError, Hostile, Limits, Probe
 from unsealed.ingest.detect import detect
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 EXIF = CORPORA / "exif-samples"
 TIKA_IMG = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules" \
     / "tika-parser-image-module/src/test/resources/test-documents"

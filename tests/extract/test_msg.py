@@ -10,13 +10,13 @@ from pathlib import Path
 import olefile
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import msg
 from unsealed.extract.base import Context, Corrupt, Limits, Probe
 from unsealed.extract.msg_embedded import MESSAGE_CLSID, RebuildError
 from unsealed.extract.registry import run_extractor
 from unsealed.ingest.detect import detect
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = (CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
         / "tika-parser-microsoft-module/src/test/resources/test-documents")
 KREUZBERG = CORPORA / "kreuzberg/test_documents/email"

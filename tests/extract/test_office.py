@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import office
 from unsealed.extract.base import Context, Corrupt, Encrypted, Hostile, Probe
 from unsealed.ingest.detect import detect
 
 from .probes import probe_of
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"
 MS = TIKA / "tika-parser-microsoft-module/src/test/resources/test-documents"
 MISC = TIKA / "tika-parser-miscoffice-module/src/test/resources/test-documents"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import pdf
 from unsealed.extract.base import Context, Corrupt, Encrypted, Limits, Probe
 
 from .probes import probe_of
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 TIKA_PDF = CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules" \
     / "tika-parser-pdf-module/src/test/resources/test-documents"
 ENCRYPTION = CORPORA / "pdfminer.six/samples/encryption"

@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from tests.corpora import CORPORA
 from tests.extract.probes import probe_of
 from tests.people.helpers import make_id
 from unsealed.extract import pdf, pdf_tables
@@ -25,7 +26,6 @@ from unsealed.search import search
 from unsealed.store.case import Case
 from unsealed.synth.documents import FONT_NAME, FONT_PATH
 
-CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 HEADER = ["序号", "姓名", "公民身份号码", "性别", "收押原因"]
 
 

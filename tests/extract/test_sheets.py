@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.extract import sheets
 from unsealed.extract.base import Context, Corrupt, Encrypted, Hostile, Limits
 
 from .probes import probe_of
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 CALAMINE = CORPORA / "calamine/tests"
 EASYEXCEL = CORPORA / "easyexcel/easyexcel-test/src/test/resources"
 TIKA_MS = (CORPORA / "tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules"

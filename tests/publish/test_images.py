@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.corpora import CORPORA as SHARED_CORPORA
 from unsealed.publish.images import reencode, reencode_many
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "exif-samples"
+CORPORA = SHARED_CORPORA / "exif-samples"
 needs_corpora = pytest.mark.skipif(not CORPORA.exists(), reason="shared/corpora is not beside the repository")
 
 

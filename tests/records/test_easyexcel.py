@@ -8,13 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import CORPORA
 from unsealed.records import headers, rows, tables
 
 EASYEXCEL = (
-    Path(__file__).resolve().parents[2]
-    / ".."
-    / "shared"
-    / "corpora"
+    CORPORA
     / "easyexcel"
     / "easyexcel-test"
     / "src"

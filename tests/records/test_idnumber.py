@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 from stdnum.cn import ric
 
+from tests.corpora import CORPORA
 from unsealed.records import idnumber as idn
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 CN_RIC = json.loads((CORPORA / "python-stdnum" / "cn_ric.json").read_text(encoding="utf-8"))
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
+from tests.corpora import CORPORA
 from tests.search.casebuilder import CaseBuilder
 from tests.search.test_normalize import presentation_forms
 from unsealed.search import search, sync_index
 from unsealed.search.normalize import normalise
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 pytestmark = pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is not beside the repository")

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.corpora import CORPORA
 from tests.verify.helpers import assert_self_contained
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
 EXIF = CORPORA / "exif-samples" / "jpg"
 needs_exif = pytest.mark.skipif(not EXIF.exists(), reason="../shared/corpora not present")
 
